@@ -1,0 +1,78 @@
+#pragma once
+#include <cstdint>
+#include <type_traits>
+
+#include "mote/core/diagnostics.hpp"
+#include "mote/kernels/reference/conv2d.hpp"
+#include "mote/layers/layer.hpp"
+#include "mote/layers/window_checks.hpp"
+#include "mote/quant/channel_requant.hpp"
+
+namespace mote {
+namespace detail {
+
+template <class In, int Index, int Filters, Kernel K, Stride S, Padding P, Activation A,
+          const auto& W, Dilation D>
+struct Conv2DBound : LayerFacts {
+    using input = In;
+    static constexpr const char* name = "Conv2D";
+    static constexpr WindowGeometry geometry = make_window(In::shape, Filters, K, S, D, P);
+    static constexpr int taps = K.h * K.w * In::shape.c;
+    static_assert(window_ok<Index, In::shape, geometry>());
+    static_assert(diagnostic::WeightCountMismatch<Index, W.values.size(),
+                                                  static_cast<std::size_t>(Filters) * taps>::ok);
+    static constexpr Shape out_shape{geometry.out_h, geometry.out_w, Filters};
+    static constexpr std::uint64_t macs =
+        static_cast<std::uint64_t>(out_shape.elements()) * static_cast<std::uint64_t>(taps);
+};
+
+template <class In, int Index, int Filters, Kernel K, Stride S, Padding P, Activation A,
+          const auto& W, Dilation D>
+struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
+    using Base = Conv2DBound<In, Index, Filters, K, S, P, A, W, D>;
+    static_assert(Int8TensorType<In>, "mote: Conv2D with int8 weights needs an int8 input");
+    struct output : TensorBase<Base::out_shape, std::int8_t> {
+        static constexpr QuantParams quant = W.output;
+    };
+    static constexpr quant::ChannelRequant<Filters> requant =
+        quant::make_channel_requant<Filters>(W, In::quant, A, [](int o) {
+            std::int64_t s = 0;
+            for (int i = 0; i < Base::taps; ++i) s += W.values[static_cast<std::size_t>(o * Base::taps + i)];
+            return s;
+        });
+    static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
+                                                sizeof(requant.multiplier) + sizeof(requant.exponent);
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
+        reference::conv2d(Base::geometry, reference::view_of(requant), in, W.values.data(), out);
+    }
+};
+
+template <class In, int Index, int Filters, Kernel K, Stride S, Padding P, Activation A,
+          const auto& W, Dilation D>
+struct Conv2DFloat : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
+    using Base = Conv2DBound<In, Index, Filters, K, S, P, A, W, D>;
+    static_assert(FloatTensorType<In>, "mote: Conv2D with float weights needs a float32 input");
+    using output = FloatTensor<Base::out_shape>;
+    static constexpr std::size_t weight_bytes = (W.values.size() + W.bias.size()) * sizeof(float);
+    static void run(const float* in, float* out, std::byte*) {
+        const auto r = quant::activation_range_float(A);
+        reference::conv2d(Base::geometry, {r.min, r.max}, in, W.values.data(), bias_or_null<W>(),
+                          out);
+    }
+};
+
+}  // namespace detail
+
+// 2-D convolution; weights [Filters, KH, KW, C_in] (TFLite OHWI).
+template <int Filters, Kernel K, Stride S, Padding P, Activation A, const auto& W,
+          Dilation D = Dilation{}>
+struct Conv2D {
+    static_assert(detail::quantized<W> || detail::floating<W>,
+                  "mote: Conv2D weights must be a mote::QuantizedWeights or mote::FloatWeights object");
+    template <class In, int Index>
+    using bind = std::conditional_t<detail::quantized<W>,
+                                    detail::Conv2DInt8<In, Index, Filters, K, S, P, A, W, D>,
+                                    detail::Conv2DFloat<In, Index, Filters, K, S, P, A, W, D>>;
+};
+
+}  // namespace mote

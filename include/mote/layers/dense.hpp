@@ -1,0 +1,74 @@
+#pragma once
+#include <cstdint>
+#include <type_traits>
+
+#include "mote/core/diagnostics.hpp"
+#include "mote/kernels/reference/fully_connected.hpp"
+#include "mote/layers/layer.hpp"
+#include "mote/quant/channel_requant.hpp"
+
+namespace mote {
+namespace detail {
+
+template <class In, int Index, int Units, Activation A, const auto& W>
+struct DenseBound : LayerFacts {
+    using input = In;
+    static constexpr const char* name = "Dense";
+    static constexpr int inputs = In::elements;  // TFLite flattens the input
+    static_assert(diagnostic::WeightCountMismatch<Index, W.values.size(),
+                                                  static_cast<std::size_t>(Units) * inputs>::ok);
+    static constexpr Shape out_shape{1, 1, Units};
+    static constexpr std::uint64_t macs = static_cast<std::uint64_t>(Units) * inputs;
+};
+
+template <class In, int Index, int Units, Activation A, const auto& W>
+struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
+    using Base = DenseBound<In, Index, Units, A, W>;
+    static_assert(Int8TensorType<In>, "mote: Dense with int8 weights needs an int8 input");
+    struct output : TensorBase<Base::out_shape, std::int8_t> {
+        static constexpr QuantParams quant = W.output;
+    };
+    static constexpr quant::ChannelRequant<Units> requant =
+        quant::make_channel_requant<Units>(W, In::quant, A, [](int o) {
+            std::int64_t s = 0;
+            for (int i = 0; i < Base::inputs; ++i)
+                s += W.values[static_cast<std::size_t>(o * Base::inputs + i)];
+            return s;
+        });
+    static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
+                                                sizeof(requant.multiplier) + sizeof(requant.exponent);
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
+        reference::fully_connected(Base::inputs, Units, reference::view_of(requant), in,
+                                   W.values.data(), out);
+    }
+};
+
+template <class In, int Index, int Units, Activation A, const auto& W>
+struct DenseFloat : DenseBound<In, Index, Units, A, W> {
+    using Base = DenseBound<In, Index, Units, A, W>;
+    static_assert(FloatTensorType<In>, "mote: Dense with float weights needs a float32 input");
+    using output = FloatTensor<Base::out_shape>;
+    static constexpr std::size_t weight_bytes = (W.values.size() + W.bias.size()) * sizeof(float);
+    static void run(const float* in, float* out, std::byte*) {
+        const auto r = quant::activation_range_float(A);
+        reference::fully_connected(Base::inputs, Units, {r.min, r.max}, in, W.values.data(),
+                                   bias_or_null<W>(), out);
+    }
+};
+
+}  // namespace detail
+
+// Fully connected layer; weights [Units, inputs] (TFLite), input flattened.
+template <int Units, Activation A, const auto& W>
+struct Dense {
+    static_assert(detail::quantized<W> || detail::floating<W>,
+                  "mote: Dense weights must be a mote::QuantizedWeights or mote::FloatWeights object");
+    template <class In, int Index>
+    using bind = std::conditional_t<detail::quantized<W>, detail::DenseInt8<In, Index, Units, A, W>,
+                                    detail::DenseFloat<In, Index, Units, A, W>>;
+};
+
+template <int Units, Activation A, const auto& W>
+using FullyConnected = Dense<Units, A, W>;
+
+}  // namespace mote

@@ -1,0 +1,30 @@
+#pragma once
+#include <type_traits>
+
+#include "mote/core/quant_params.hpp"
+#include "mote/core/shape.hpp"
+#include "mote/core/tensor.hpp"
+
+namespace mote {
+
+// A model input. Q names a QuantParams object (int8 input) or mote::float32.
+template <Shape S, const auto& Q>
+struct Input {
+    using Marker = std::remove_cvref_t<decltype(Q)>;
+    static_assert(is_quant_params<Marker> || is_float32_marker<Marker>,
+                  "mote: Input<Shape, Q>: Q must name a mote::QuantParams object or mote::float32");
+    static_assert(S.h > 0 && S.w > 0 && S.c > 0, "mote: Input shape must be positive");
+    struct Int8Of : TensorBase<S, std::int8_t> {
+        static constexpr QuantParams quant = [] {
+            if constexpr (is_quant_params<Marker>) return Q;
+            else return QuantParams{};
+        }();
+    };
+    using tensor = std::conditional_t<is_quant_params<Marker>, Int8Of, FloatTensor<S>>;
+};
+
+// Several model inputs, consumed in order by the next (join) layer.
+template <class... In>
+struct Inputs {};
+
+}  // namespace mote

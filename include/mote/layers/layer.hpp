@@ -1,0 +1,36 @@
+#pragma once
+// What every bound layer (`L::bind<In, Index>`) states about itself. A layer derives from
+// LayerFacts and overrides what differs. Bound layers also provide:
+//   using input  = In;               // a tensor type, or a type_list of them for joins
+//   using output = <tensor type>;
+//   static constexpr const char* name;
+//   static void run(const in_t* ..., out_t* out, std::byte* scratch);   // unless alias
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "mote/core/tensor.hpp"
+#include "mote/core/weights.hpp"
+
+namespace mote {
+
+struct LayerFacts {
+    static constexpr std::uint64_t macs = 0;
+    static constexpr std::size_t weight_bytes = 0;   // flash: weights, folded bias, multipliers
+    static constexpr std::size_t scratch_bytes = 0;  // arena bytes needed during run only
+    static constexpr bool alias = false;             // output is a view of the input buffer
+};
+
+namespace detail {
+template <const auto& W>
+inline constexpr bool quantized = is_quantized_weights<std::remove_cvref_t<decltype(W)>>;
+template <const auto& W>
+inline constexpr bool floating = is_float_weights<std::remove_cvref_t<decltype(W)>>;
+
+template <const auto& W>
+constexpr const float* bias_or_null() {
+    return W.bias.empty() ? nullptr : W.bias.data();
+}
+}  // namespace detail
+
+}  // namespace mote

@@ -1,0 +1,146 @@
+#pragma once
+// Compile-time arena planning. Every buffer and every step's scratch is an item with a size and
+// a lifetime [first step, last step]; items whose lifetimes overlap must not overlap in memory.
+// Two placements are tried and the smaller kept:
+//  - alternating ends in birth order against the lower bound (the most bytes live at any one
+//    step): optimal whenever it fits, and it always fits a plain chain, where it gives exactly
+//    max over layers of (input + output + scratch);
+//  - greedy by size, lowest fitting offset: the fallback for branches.
+#include <array>
+#include <cstddef>
+
+namespace mote::plan {
+
+inline constexpr std::size_t alignment = 16;
+
+constexpr std::size_t align_up(std::size_t v) { return (v + alignment - 1) / alignment * alignment; }
+
+struct Item {
+    std::size_t size = 0;  // 0: not in the arena (model inputs, aliases)
+    int first = 0, last = -1;
+};
+
+constexpr bool lifetimes_overlap(const Item& a, const Item& b) {
+    return a.size != 0 && b.size != 0 && !(a.last < b.first || b.last < a.first);
+}
+
+template <std::size_t N>
+struct Placement {
+    std::array<std::size_t, N> offset{};
+    std::size_t bytes = 0;
+    bool ok = true;
+};
+
+template <std::size_t N>
+constexpr bool fits_at(const std::array<Item, N>& items, const std::array<bool, N>& placed,
+                       const std::array<std::size_t, N>& offset, std::size_t i, std::size_t at) {
+    for (std::size_t j = 0; j < N; ++j) {
+        if (!placed[j] || !lifetimes_overlap(items[i], items[j])) continue;
+        const bool apart = at + align_up(items[i].size) <= offset[j] ||
+                           offset[j] + align_up(items[j].size) <= at;
+        if (!apart) return false;
+    }
+    return true;
+}
+
+template <std::size_t N>
+constexpr std::size_t lower_bound_bytes(const std::array<Item, N>& items, int steps) {
+    std::size_t best = 0;
+    for (int t = 0; t <= steps; ++t) {
+        std::size_t live = 0;
+        for (const Item& it : items)
+            if (it.size != 0 && it.first <= t && t <= it.last) live += align_up(it.size);
+        best = live > best ? live : best;
+    }
+    return best;
+}
+
+// Lowest offset (from_top: highest, below `limit`) where item i fits; `limit` + 1 if none.
+template <std::size_t N>
+constexpr std::size_t find_slot(const std::array<Item, N>& items, const std::array<bool, N>& placed,
+                                const std::array<std::size_t, N>& offset, std::size_t i,
+                                std::size_t limit, bool from_top) {
+    const std::size_t size = align_up(items[i].size);
+    std::size_t best = limit + 1;
+    const auto consider = [&](std::size_t at) {
+        if (at + size > limit || !fits_at(items, placed, offset, i, at)) return;
+        if (best == limit + 1 || (from_top ? at > best : at < best)) best = at;
+    };
+    if (from_top) {
+        if (size <= limit) consider(limit - size);
+    } else {
+        consider(0);
+    }
+    for (std::size_t j = 0; j < N; ++j) {
+        if (!placed[j] || !lifetimes_overlap(items[i], items[j])) continue;
+        if (from_top) {
+            if (offset[j] >= size) consider(offset[j] - size);
+        } else {
+            consider(offset[j] + align_up(items[j].size));
+        }
+    }
+    return best;
+}
+
+template <std::size_t N>
+constexpr Placement<N> place_alternating(const std::array<Item, N>& items, std::size_t limit) {
+    Placement<N> p{};
+    std::array<bool, N> placed{};
+    std::array<std::size_t, N> order{};
+    for (std::size_t i = 0; i < N; ++i) order[i] = i;
+    for (std::size_t a = 1; a < N; ++a) {  // insertion sort by birth: stable
+        const std::size_t key = order[a];
+        std::size_t b = a;
+        for (; b > 0 && items[order[b - 1]].first > items[key].first; --b) order[b] = order[b - 1];
+        order[b] = key;
+    }
+    bool top = false;
+    for (std::size_t k = 0; k < N; ++k) {
+        const std::size_t i = order[k];
+        if (items[i].size == 0) continue;
+        const std::size_t at = find_slot(items, placed, p.offset, i, limit, top);
+        if (at == limit + 1) {
+            p.ok = false;
+            return p;
+        }
+        p.offset[i] = at;
+        placed[i] = true;
+        top = !top;
+        const std::size_t end = at + align_up(items[i].size);
+        p.bytes = end > p.bytes ? end : p.bytes;
+    }
+    return p;
+}
+
+template <std::size_t N>
+constexpr Placement<N> place_greedy(const std::array<Item, N>& items) {
+    Placement<N> p{};
+    std::array<bool, N> placed{};
+    std::size_t total = 0;
+    for (const Item& it : items) total += align_up(it.size);
+    for (std::size_t round = 0; round < N; ++round) {
+        std::size_t pick = N;  // the largest unplaced item, earliest born on ties
+        for (std::size_t i = 0; i < N; ++i) {
+            if (placed[i] || items[i].size == 0) continue;
+            if (pick == N || items[i].size > items[pick].size ||
+                (items[i].size == items[pick].size && items[i].first < items[pick].first))
+                pick = i;
+        }
+        if (pick == N) break;
+        const std::size_t at = find_slot(items, placed, p.offset, pick, total, false);
+        p.offset[pick] = at;
+        placed[pick] = true;
+        const std::size_t end = at + align_up(items[pick].size);
+        p.bytes = end > p.bytes ? end : p.bytes;
+    }
+    return p;
+}
+
+template <std::size_t N>
+constexpr Placement<N> place(const std::array<Item, N>& items, int steps) {
+    const Placement<N> alternating = place_alternating(items, lower_bound_bytes(items, steps));
+    const Placement<N> greedy = place_greedy(items);
+    return alternating.ok && alternating.bytes <= greedy.bytes ? alternating : greedy;
+}
+
+}  // namespace mote::plan

@@ -1,0 +1,64 @@
+#pragma once
+// Compile-time folding for the weighted layers (Conv2D, DepthwiseConv2D, Dense), int8.
+//
+// TFLite computes  acc = Σ (x − zp_in)·w + bias,  out = requant(acc) + zp_out, clamped.
+// We fold  bias' = bias − zp_in·Σw  per output channel, so the inner loop is the bare Σ x·w.
+// Padding taps read as zp_in (what TFLite's "skip the tap" means), so the fold holds there too.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "mote/core/diagnostics.hpp"
+#include "mote/core/shape.hpp"
+#include "mote/core/weights.hpp"
+#include "mote/quant/activation_range.hpp"
+#include "mote/quant/multiplier.hpp"
+
+namespace mote::quant {
+
+template <int Channels>
+struct ChannelRequant {
+    std::array<std::int32_t, Channels> bias{};        // folded: bias − zp_in·Σw
+    std::array<std::int32_t, Channels> multiplier{};
+    std::array<std::int8_t, Channels> exponent{};
+    std::int32_t input_zero_point = 0;
+    std::int32_t output_zero_point = 0;
+    ClampRange clamp{};
+};
+
+// weight_sum(o) gives Σw over output channel o's weights (its layout is the layer's business).
+// Per-channel multiplier: (double)s_in · (double)s_w[o] / (double)s_out, as TFLite computes it.
+template <int Channels, class WeightSum>
+constexpr ChannelRequant<Channels> make_channel_requant(const QuantizedWeights& w, QuantParams in,
+                                                        Activation act, WeightSum weight_sum) {
+    ChannelRequant<Channels> r{};
+    if (w.scales.size() != 1 && w.scales.size() != static_cast<std::size_t>(Channels))
+        fail("mote: weight scales must be one per tensor or one per output channel");
+    if (!w.bias.empty() && w.bias.size() != static_cast<std::size_t>(Channels))
+        fail("mote: bias must have one value per output channel");
+    if (!(in.scale > 0.0f) || !(w.output.scale > 0.0f))
+        fail("mote: activation scales must be positive");
+    if (in.zero_point < -128 || in.zero_point > 127 || w.output.zero_point < -128 ||
+        w.output.zero_point > 127)
+        fail("mote: int8 zero points must lie in [-128, 127]");
+    for (int o = 0; o < Channels; ++o) {
+        const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[static_cast<std::size_t>(o)];
+        if (!(ws >= 0.0f)) fail("mote: weight scales must be non-negative");
+        const double real = static_cast<double>(in.scale) * static_cast<double>(ws) /
+                            static_cast<double>(w.output.scale);
+        const Multiplier m = quantize_multiplier(real);
+        if (m.exponent > 31 || m.exponent < -31) fail("mote: requantization shift out of range");
+        const std::int64_t b = w.bias.empty() ? 0 : w.bias[static_cast<std::size_t>(o)];
+        const std::int64_t folded = b - static_cast<std::int64_t>(in.zero_point) * weight_sum(o);
+        if (folded < INT32_MIN || folded > INT32_MAX) fail("mote: folded bias overflows int32");
+        r.bias[static_cast<std::size_t>(o)] = static_cast<std::int32_t>(folded);
+        r.multiplier[static_cast<std::size_t>(o)] = m.multiplier;
+        r.exponent[static_cast<std::size_t>(o)] = static_cast<std::int8_t>(m.exponent);
+    }
+    r.input_zero_point = in.zero_point;
+    r.output_zero_point = w.output.zero_point;
+    r.clamp = activation_range_int8(act, w.output);
+    return r;
+}
+
+}  // namespace mote::quant
