@@ -1,0 +1,87 @@
+# Firmware for bare-metal Cortex-M boards (cross builds with cmake/toolchain-arm-none-eabi.cmake).
+#
+#   mote_add_firmware(<target> SOURCES <src>... [STACK_SIZE <bytes>] [LIBRARIES <lib>...])
+#       An ELF (<target>.elf) with the board's vectors, startup, semihosting, instruction counter
+#       and linker script; writes <target>.map beside it and prints the memory use at link time.
+#       STACK_SIZE defaults to 8 KiB. main() returning N exits QEMU with status N.
+#
+#   mote_add_target_test(<name> <target> [ARGS <arg>...] [EXPECT_EXIT <code>]
+#                        [EXPECT_OUTPUT <regex>] [TIMEOUT <seconds>])
+#       Runs the firmware under QEMU from ctest. ARGS reach the firmware through semihosting's
+#       command line (mote::board::arguments). Passes when the exit status is EXPECT_EXIT
+#       (default 0) and, if given, the output matches EXPECT_OUTPUT.
+include_guard(GLOBAL)
+
+set(MOTE_BAREMETAL_DIR "${CMAKE_CURRENT_LIST_DIR}/baremetal")
+include("${MOTE_BAREMETAL_DIR}/boards.cmake")
+
+if(NOT CMAKE_CROSSCOMPILING OR NOT DEFINED MOTE_BOARD)
+    message(FATAL_ERROR "MoteFirmware.cmake needs a cross build: "
+        "-DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm-none-eabi.cmake [-DMOTE_BOARD=an386]")
+endif()
+mote_board_info("${MOTE_BOARD}")
+
+# Board support, compiled once per build tree and linked (as objects) into every firmware.
+add_library(mote_board OBJECT
+    "${MOTE_BAREMETAL_DIR}/startup.cpp"
+    "${MOTE_BAREMETAL_DIR}/semihosting.cpp"
+    "${MOTE_BAREMETAL_DIR}/counter.cpp"
+    "${MOTE_BAREMETAL_DIR}/stack.cpp"
+    "${MOTE_BAREMETAL_DIR}/no_heap.cpp")
+target_include_directories(mote_board PUBLIC "${MOTE_BAREMETAL_DIR}")
+target_compile_features(mote_board PUBLIC cxx_std_20)
+target_compile_definitions(mote_board PUBLIC
+    MOTE_BOARD_NAME="${MOTE_BOARD}" MOTE_BOARD_SYSTICK_HZ=${MOTE_BOARD_SYSTICK_HZ}u)
+if(TARGET mote_strict)
+    target_link_libraries(mote_board PRIVATE mote_strict)
+endif()
+target_link_options(mote_board INTERFACE
+    "-L${MOTE_BAREMETAL_DIR}" "-T${MOTE_BOARD_LINKER_SCRIPT}" "LINKER:--print-memory-usage")
+set_property(TARGET mote_board PROPERTY INTERFACE_LINK_DEPENDS
+    "${MOTE_BAREMETAL_DIR}/${MOTE_BOARD_LINKER_SCRIPT}" "${MOTE_BAREMETAL_DIR}/mote-sections.ld")
+
+function(mote_add_firmware target)
+    cmake_parse_arguments(PARSE_ARGV 1 ARG "" "STACK_SIZE" "SOURCES;LIBRARIES")
+    if(NOT ARG_SOURCES)
+        message(FATAL_ERROR "mote_add_firmware(${target}): SOURCES is required")
+    endif()
+    add_executable(${target} ${ARG_SOURCES})
+    set_target_properties(${target} PROPERTIES SUFFIX ".elf")
+    target_link_libraries(${target} PRIVATE mote_board ${ARG_LIBRARIES})
+    if(TARGET mote::mote)
+        target_link_libraries(${target} PRIVATE mote::mote)
+    endif()
+    target_link_options(${target} PRIVATE
+        "LINKER:-Map=$<TARGET_FILE_DIR:${target}>/${target}.map,--cref")
+    if(ARG_STACK_SIZE)
+        target_link_options(${target} PRIVATE "LINKER:--defsym=__mote_stack_size=${ARG_STACK_SIZE}")
+    endif()
+endfunction()
+
+function(mote_add_target_test name target)
+    cmake_parse_arguments(PARSE_ARGV 2 ARG "" "EXPECT_EXIT;EXPECT_OUTPUT;TIMEOUT" "ARGS")
+    if(NOT DEFINED ARG_EXPECT_EXIT)
+        set(ARG_EXPECT_EXIT 0)
+    endif()
+    set(append "")
+    set(joined "")
+    if(ARG_ARGS)
+        list(JOIN ARG_ARGS " " joined)
+        set(append -append "${joined}")
+    endif()
+    if(ARG_EXPECT_EXIT EQUAL 0 AND NOT DEFINED ARG_EXPECT_OUTPUT)
+        # CTest runs <CMAKE_CROSSCOMPILING_EMULATOR> <firmware.elf> [-append "args"].
+        add_test(NAME ${name} COMMAND ${target} ${append})
+    else()
+        list(JOIN CMAKE_CROSSCOMPILING_EMULATOR "|" emulator)
+        add_test(NAME ${name} COMMAND "${CMAKE_COMMAND}"
+            "-DEMULATOR=${emulator}" "-DFIRMWARE=$<TARGET_FILE:${target}>"
+            "-DAPPEND=${joined}" "-DEXPECT_EXIT=${ARG_EXPECT_EXIT}"
+            "-DEXPECT_OUTPUT=${ARG_EXPECT_OUTPUT}"
+            -P "${MOTE_BAREMETAL_DIR}/expect-run.cmake")
+    endif()
+    if(NOT ARG_TIMEOUT)
+        set(ARG_TIMEOUT 120)
+    endif()
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "target;${MOTE_BOARD}")
+endfunction()

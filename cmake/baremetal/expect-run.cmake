@@ -1,0 +1,15 @@
+# ctest helper: run a firmware under the emulator and check its exit status and output.
+#   cmake -DEMULATOR=a|b|c -DFIRMWARE=x.elf [-DAPPEND=args] -DEXPECT_EXIT=n [-DEXPECT_OUTPUT=re] -P
+string(REPLACE "|" ";" emulator "${EMULATOR}")
+set(command ${emulator} "${FIRMWARE}")
+if(APPEND)
+    list(APPEND command -append "${APPEND}")
+endif()
+execute_process(COMMAND ${command} RESULT_VARIABLE status OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT "${status}" STREQUAL "${EXPECT_EXIT}")
+    message(FATAL_ERROR "expected exit status ${EXPECT_EXIT}, got ${status}")
+endif()
+if(EXPECT_OUTPUT AND NOT out MATCHES "${EXPECT_OUTPUT}")
+    message(FATAL_ERROR "output does not match '${EXPECT_OUTPUT}'")
+endif()
