@@ -1,5 +1,6 @@
 #pragma once
 // A tensor type names a buffer's shape, element type and quantization; it carries no data.
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
@@ -17,10 +18,19 @@ struct TensorBase {
     static constexpr std::size_t bytes = static_cast<std::size_t>(elements) * sizeof(T);
 };
 
-template <Shape S>
-struct FloatTensor : TensorBase<S, float> {
-    static constexpr QuantParams quant{};  // unused for float tensors
+// The one tensor type. The int8 scale travels as its IEEE-754 bits (a float template argument
+// is not portable to clang 14); type names stay flat and short in diagnostics and symbols.
+template <Shape S, class T, std::uint32_t ScaleBits = 0, std::int32_t ZeroPoint = 0>
+struct Tensor : TensorBase<S, T> {
+    static constexpr std::uint32_t scale_bits = ScaleBits;
+    static constexpr QuantParams quant{std::bit_cast<float>(ScaleBits), ZeroPoint};
 };
+
+// (Structs, not alias templates: g++ 12 crashes substituting a dependent Shape into an alias.)
+template <Shape S>
+struct FloatTensor : Tensor<S, float> {};
+
+constexpr std::uint32_t scale_bits(QuantParams q) { return std::bit_cast<std::uint32_t>(q.scale); }
 
 template <class T>
 concept TensorType = requires {
@@ -37,14 +47,6 @@ concept FloatTensorType = TensorType<T> && std::same_as<typename T::value_type, 
 
 // A tensor of the same element type and quantization as T, with another shape.
 template <class T, Shape S>
-struct Reshaped : TensorBase<S, typename T::value_type> {
-    static constexpr QuantParams quant = T::quant;
-};
-
-// A tensor of T's element type with shape S and quantization Q (an object with static storage).
-template <Shape S, class T, const QuantParams& Q>
-struct QuantizedAs : TensorBase<S, T> {
-    static constexpr QuantParams quant = Q;
-};
+struct Reshaped : Tensor<S, typename T::value_type, T::scale_bits, T::quant.zero_point> {};
 
 }  // namespace mote

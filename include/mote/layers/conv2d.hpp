@@ -31,15 +31,15 @@ template <class In, int Index, int Filters, Kernel K, Stride S, Padding P, Activ
 struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
     using Base = Conv2DBound<In, Index, Filters, K, S, P, A, W, D>;
     static_assert(Int8TensorType<In>, "mote: Conv2D with int8 weights needs an int8 input");
-    struct output : TensorBase<Base::out_shape, std::int8_t> {
-        static constexpr QuantParams quant = W.output;
-    };
+    using output =
+        Tensor<Base::out_shape, std::int8_t, scale_bits(W.output), W.output.zero_point>;
     static constexpr quant::ChannelRequant<Filters> requant =
         quant::make_channel_requant<Filters>(W, In::quant, A, [](int o) {
             std::int64_t s = 0;
             for (int i = 0; i < Base::taps; ++i) s += W.values[static_cast<std::size_t>(o * Base::taps + i)];
             return s;
         });
+    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {

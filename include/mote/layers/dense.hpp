@@ -25,9 +25,8 @@ template <class In, int Index, int Units, Activation A, const auto& W>
 struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
     using Base = DenseBound<In, Index, Units, A, W>;
     static_assert(Int8TensorType<In>, "mote: Dense with int8 weights needs an int8 input");
-    struct output : TensorBase<Base::out_shape, std::int8_t> {
-        static constexpr QuantParams quant = W.output;
-    };
+    using output =
+        Tensor<Base::out_shape, std::int8_t, scale_bits(W.output), W.output.zero_point>;
     static constexpr quant::ChannelRequant<Units> requant =
         quant::make_channel_requant<Units>(W, In::quant, A, [](int o) {
             std::int64_t s = 0;
@@ -35,6 +34,7 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
                 s += W.values[static_cast<std::size_t>(o * Base::inputs + i)];
             return s;
         });
+    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {

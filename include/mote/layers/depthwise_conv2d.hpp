@@ -32,9 +32,8 @@ template <class In, int Index, int M, Kernel K, Stride S, Padding P, Activation 
 struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
     using Base = DepthwiseBound<In, Index, M, K, S, P, A, W, D>;
     static_assert(Int8TensorType<In>, "mote: DepthwiseConv2D with int8 weights needs an int8 input");
-    struct output : TensorBase<Base::out_shape, std::int8_t> {
-        static constexpr QuantParams quant = W.output;
-    };
+    using output =
+        Tensor<Base::out_shape, std::int8_t, scale_bits(W.output), W.output.zero_point>;
     static constexpr quant::ChannelRequant<Base::channels> requant =
         quant::make_channel_requant<Base::channels>(W, In::quant, A, [](int oc) {
             std::int64_t s = 0;
@@ -42,6 +41,7 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
                 s += W.values[static_cast<std::size_t>(t * Base::channels + oc)];
             return s;
         });
+    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {

@@ -14,13 +14,11 @@ struct Input {
     static_assert(is_quant_params<Marker> || is_float32_marker<Marker>,
                   "mote: Input<Shape, Q>: Q must name a mote::QuantParams object or mote::float32");
     static_assert(S.h > 0 && S.w > 0 && S.c > 0, "mote: Input shape must be positive");
-    struct Int8Of : TensorBase<S, std::int8_t> {
-        static constexpr QuantParams quant = [] {
-            if constexpr (is_quant_params<Marker>) return Q;
-            else return QuantParams{};
-        }();
-    };
-    using tensor = std::conditional_t<is_quant_params<Marker>, Int8Of, FloatTensor<S>>;
+    static constexpr QuantParams quant = [] {
+        if constexpr (is_quant_params<Marker>) return Q;
+        else return QuantParams{};
+    }();
+    using tensor = std::conditional_t<is_quant_params<Marker>, Tensor<S, std::int8_t, scale_bits(quant), quant.zero_point>, FloatTensor<S>>;
 };
 
 // Several model inputs, consumed in order by the next (join) layer.
