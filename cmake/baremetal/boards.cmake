@@ -7,7 +7,7 @@
 #   an386  Cortex-M4F (DSP)     mps2-an386     1 MiB flash, 256 KiB SRAM   25 MHz
 #   an500  Cortex-M7 (DP FPU)   mps2-an500     1 MiB flash, 256 KiB SRAM   25 MHz
 #   an547  Cortex-M55 (Helium)  mps3-an547     512 KiB ITCM, 512 KiB DTCM  32 MHz
-#   m3     Cortex-M3 (no FPU)   lm3s6965evb    256 KiB flash, 64 KiB SRAM  12 MHz
+#   m3     Cortex-M3 (no FPU)   lm3s6965evb    256 KiB flash, 64 KiB SRAM  12.5 MHz (reset RCC)
 set(MOTE_BOARDS an386 an500 an547 m3)
 
 macro(mote_board_info board)
@@ -30,7 +30,7 @@ macro(mote_board_info board)
         set(MOTE_BOARD_CPU_FLAGS -mthumb -mcpu=cortex-m3 -mfloat-abi=soft)
         set(MOTE_BOARD_QEMU_MACHINE lm3s6965evb)
         set(MOTE_BOARD_LINKER_SCRIPT memory-lm3s6965.ld)
-        set(MOTE_BOARD_SYSTICK_HZ 12000000)
+        set(MOTE_BOARD_SYSTICK_HZ 12500000)
     else()
         message(FATAL_ERROR "MOTE_BOARD='${board}' is not a known board; use one of: ${MOTE_BOARDS}")
     endif()

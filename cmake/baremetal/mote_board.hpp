@@ -55,13 +55,8 @@ struct Hex {                   // 0x-prefixed, `digits` wide (zero padded)
 class Line {                   // collects text, sends it in one semihosting call
 public:
     ~Line() { flush(); }
-    void put(char c) {
-        if (n_ == sizeof(buf_) - 1) flush();
-        buf_[n_++] = c;
-    }
-    void put(const char* s) {
-        while (*s) put(*s++);
-    }
+    void put(char c);
+    void put(const char* s);
     void put(bool b) { put(b ? "true" : "false"); }
     void put(Hex h);
     void put_unsigned(std::uint32_t v);

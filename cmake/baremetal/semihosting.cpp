@@ -113,6 +113,15 @@ void Line::flush() {
     n_ = 0;
 }
 
+void Line::put(char c) {
+    if (n_ == sizeof(buf_) - 1) flush();
+    buf_[n_++] = c;
+}
+
+void Line::put(const char* s) {
+    while (*s) put(*s++);
+}
+
 void Line::put(Hex h) {
     put("0x");
     for (int i = h.digits - 1; i >= 0; --i) put("0123456789abcdef"[(h.value >> (4 * i)) & 0xF]);
