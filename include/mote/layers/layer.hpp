@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "mote/core/diagnostics.hpp"
 #include "mote/core/tensor.hpp"
 #include "mote/core/weights.hpp"
 
@@ -26,6 +27,14 @@ template <const auto& W>
 inline constexpr bool quantized = is_quantized_weights<std::remove_cvref_t<decltype(W)>>;
 template <const auto& W>
 inline constexpr bool floating = is_float_weights<std::remove_cvref_t<decltype(W)>>;
+
+// Kernel parameter structs report invalid quantization through `error`; in a constant
+// expression this turns it into a compile error that quotes the reason.
+template <class P>
+constexpr P checked(P p) {
+    if (p.error != nullptr) fail(p.error);
+    return p;
+}
 
 template <const auto& W>
 constexpr const float* bias_or_null() {

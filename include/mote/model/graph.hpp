@@ -44,7 +44,6 @@ struct State {
     using current = Current;
 };
 
-// --- one layer -----------------------------------------------------------------------------
 template <class Layer, class S>
 struct apply;
 
@@ -69,11 +68,13 @@ struct append_step<Bound, NB, type_list<Steps...>, Values<V0, V...>> {
                        Values<Value<out, typename Bound::output>>>;
 };
 
-template <class Layer, int NB, class... Steps, class Vs>
-struct apply<Layer, State<NB, type_list<Steps...>, Vs>> {
-    using bound = typename Layer::template bind<typename input_of<Vs>::type,
-                                                static_cast<int>(sizeof...(Steps))>;
-    using type = typename append_step<bound, NB, type_list<Steps...>, Vs>::type;
+// --- one plain layer (the primary template); combinators specialize below -----------------
+template <class Layer, class S>
+struct apply {
+    using bound = typename Layer::template bind<typename input_of<typename S::current>::type,
+                                                static_cast<int>(S::steps::size)>;
+    using type = typename append_step<bound, S::next_buffer, typename S::steps,
+                                      typename S::current>::type;
 };
 
 template <class S>
