@@ -20,8 +20,6 @@ struct Pool2DBound : LayerFacts {
     static constexpr Shape out_shape{geometry.out_h, geometry.out_w, In::shape.c};
     // int8 pooling keeps the input's quantization (TFLite requires it).
     using output = Tensor<out_shape, typename In::value_type, In::scale_bits, In::quant.zero_point>;
-    static constexpr std::uint64_t macs =
-        static_cast<std::uint64_t>(out_shape.elements()) * static_cast<std::uint64_t>(K.h * K.w);
 
     static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
         requires Int8TensorType<In>
