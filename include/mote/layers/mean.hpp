@@ -26,7 +26,7 @@ struct Mean {
         static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
             requires Int8TensorType<In>
         {
-            static constexpr reference::MeanParams p = checked(
+            static constexpr reference::MeanParams p = detail::checked(
                 reference::make_mean_params(In::quant, out_quant, In::shape.h, In::shape.w));
             reference::mean_hw(p, in, out, In::shape.h, In::shape.w, In::shape.c);
         }

@@ -1,0 +1,66 @@
+#pragma once
+// Standalone ReLU and ReLU6. int8 ReLU may requantize to other output parameters; ReLU6 keeps
+// the input's (TFLite's RELU6 clamps the raw input and ignores the output parameters).
+#include <cstdint>
+#include <type_traits>
+
+#include "mote/kernels/reference/activation.hpp"
+#include "mote/layers/layer.hpp"
+
+namespace mote {
+namespace detail {
+template <class In, const auto& OutQ>
+constexpr QuantParams output_quant_or_input() {
+    if constexpr (is_quant_params<std::remove_cvref_t<decltype(OutQ)>>) return OutQ;
+    else return In::quant;
+}
+}  // namespace detail
+
+// OutQ: a QuantParams object for int8 output parameters that differ from the input's.
+template <const auto& OutQ = float32>
+struct ReLU {
+    template <class In, int Index>
+    struct bind : LayerFacts {
+        using input = In;
+        static constexpr const char* name = "ReLU";
+        static constexpr QuantParams out_quant = detail::output_quant_or_input<In, OutQ>();
+        using output = Tensor<In::shape, typename In::value_type,
+                              Int8TensorType<In> ? scale_bits(out_quant) : 0u,
+                              Int8TensorType<In> ? out_quant.zero_point : 0>;
+        static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
+            requires Int8TensorType<In>
+        {
+            static constexpr reference::ReluParams p =
+                detail::checked(reference::make_relu_params(In::quant, out_quant));
+            reference::relu(p, in, out, In::elements);
+        }
+        static void run(const float* in, float* out, std::byte*)
+            requires FloatTensorType<In>
+        {
+            reference::relu(in, out, In::elements);
+        }
+    };
+};
+
+struct ReLU6 {
+    template <class In, int Index>
+    struct bind : LayerFacts {
+        using input = In;
+        static constexpr const char* name = "ReLU6";
+        using output = Tensor<In::shape, typename In::value_type, In::scale_bits, In::quant.zero_point>;
+        static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
+            requires Int8TensorType<In>
+        {
+            static constexpr reference::Relu6Params p =
+                detail::checked(reference::make_relu6_params(In::quant));
+            reference::relu6(p, in, out, In::elements);
+        }
+        static void run(const float* in, float* out, std::byte*)
+            requires FloatTensorType<In>
+        {
+            reference::relu6(in, out, In::elements);
+        }
+    };
+};
+
+}  // namespace mote
