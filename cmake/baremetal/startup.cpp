@@ -114,8 +114,10 @@ extern "C" [[noreturn, gnu::used]] void mote_fault_report(const std::uint32_t* f
     exit(static_cast<int>(128 + n));
 }
 
-// Every fault and unexpected interrupt lands here. Switch to a fresh stack first: after an
-// overflow the current one is unusable (the handler could not even push).
+// Every fault and unexpected interrupt lands here. Move to a usable stack first: after an
+// overflow the current one is unusable (the handler could not even push). If the stacked frame
+// lies inside the stack with room below it, continue just below the frame (so the report does
+// not overwrite it); otherwise start again from the top of the stack.
 extern "C" [[gnu::naked, noreturn]] void mote_fault_entry() {
     asm volatile(
         "tst lr, #4\n\t"
@@ -123,9 +125,18 @@ extern "C" [[gnu::naked, noreturn]] void mote_fault_entry() {
         "mrseq r0, msp\n\t"
         "mrsne r0, psp\n\t"
         "mrs r1, ipsr\n\t"
-        "movw r2, #:lower16:__mote_stack_top\n\t"
-        "movt r2, #:upper16:__mote_stack_top\n\t"
-        "msr msp, r2\n\t"
+        "movw r3, #:lower16:__mote_stack_top\n\t"
+        "movt r3, #:upper16:__mote_stack_top\n\t"
+        "movw r2, #:lower16:__mote_stack_bottom\n\t"
+        "movt r2, #:upper16:__mote_stack_bottom\n\t"
+        "add r2, r2, #512\n\t"     // room the report needs
+        "cmp r0, r2\n\t"
+        "blo 1f\n\t"
+        "cmp r0, r3\n\t"
+        "bhs 1f\n\t"
+        "bic r3, r0, #7\n\t"
+        "1:\n\t"
+        "msr msp, r3\n\t"
         "b mote_fault_report\n\t");
 }
 
