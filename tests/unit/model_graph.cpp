@@ -1,0 +1,87 @@
+// Model composition: branch order, the arena plan's safety, run_bytes, describe().
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include <mote/mote.hpp>
+
+namespace g {
+using namespace mote;
+inline constexpr QuantParams in_q{0.04f, 5};
+inline constexpr QuantParams add_q{0.07f, -20};
+inline constexpr std::array<std::int8_t, 4 * 3 * 3 * 4> conv_values = [] {
+    std::array<std::int8_t, 4 * 3 * 3 * 4> a{};
+    for (std::size_t i = 0; i < a.size(); ++i) a[i] = static_cast<std::int8_t>((i * 37) % 255 - 127);
+    return a;
+}();
+inline constexpr std::array<float, 4> conv_scales{0.002f, 0.004f, 0.001f, 0.003f};
+inline constexpr QuantizedWeights conv_a{conv_values, conv_scales, {}, {0.03f, -128}};
+inline constexpr QuantizedWeights conv_b{conv_values, conv_scales, {}, {0.11f, 9}};
+
+using Main = Sequential<Conv2D<4, Kernel{3, 3}, Stride{1, 1}, Padding::same, Activation::relu, conv_a>,
+                        Conv2D<4, Kernel{3, 3}, Stride{1, 1}, Padding::same, Activation::none, conv_b>>;
+// The same block with the join's inputs in either order: each input must stay paired with its
+// own quantization parameters.
+using ShortcutFirst = Sequential<Input<Shape{6, 7, 4}, in_q>, Branch<Add<Activation::none, add_q>, Identity, Main>>;
+using ShortcutLast = Sequential<Input<Shape{6, 7, 4}, in_q>, Branch<Add<Activation::none, add_q>, Main, Identity>>;
+using Unsplit = Sequential<Input<Shape{6, 7, 4}, in_q>, Main>;
+}  // namespace g
+
+TEST_CASE("A residual block keeps its input alive until the join, inputs paired with their quantization", "[model]") {
+    std::array<std::int8_t, 6 * 7 * 4> in{};
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::int8_t>((i * 53) % 256 - 128);
+    static g::ShortcutFirst::Arena a;
+    static g::ShortcutLast::Arena b;
+    static g::Unsplit::Arena u;
+    const std::int8_t* first = g::ShortcutFirst::run(a, in.data());
+    const std::int8_t* last = g::ShortcutLast::run(b, in.data());
+    const std::int8_t* main_only = g::Unsplit::run(u, in.data());
+
+    // Recompute the ADD from the main path and the untouched input with the kernel itself.
+    constexpr auto shortcut_first = mote::reference::make_add_params(g::in_q, {0.11f, 9}, g::add_q);
+    constexpr auto shortcut_last = mote::reference::make_add_params({0.11f, 9}, g::in_q, g::add_q);
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        INFO("element " << i);
+        REQUIRE(first[i] == mote::reference::add_value(shortcut_first, in[i], main_only[i]));
+        REQUIRE(last[i] == mote::reference::add_value(shortcut_last, main_only[i], in[i]));
+    }
+    // 3 tensors of 168 B (aligned 176) live at once inside the block; the input is the caller's.
+    STATIC_REQUIRE(g::ShortcutFirst::arena_bytes == 2 * 176);
+}
+
+TEST_CASE("The arena plan never overlaps two tensors that are alive together", "[model][plan]") {
+    using Net = g::ShortcutFirst;
+    const auto& items = Net::items;
+    for (std::size_t i = 0; i < items.size(); ++i)
+        for (std::size_t j = i + 1; j < items.size(); ++j) {
+            if (!mote::plan::lifetimes_overlap(items[i], items[j])) continue;
+            const auto oi = Net::placement.offset[i], oj = Net::placement.offset[j];
+            INFO("items " << i << " and " << j);
+            REQUIRE((oi + items[i].size <= oj || oj + items[j].size <= oi));
+            REQUIRE(oi + items[i].size <= Net::arena_bytes);
+        }
+}
+
+TEST_CASE("run_bytes gives the bytes run gives", "[model]") {
+    alignas(16) std::array<std::byte, 6 * 7 * 4> in{};
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::byte>(i * 29);
+    static g::ShortcutLast::Arena arena;
+    std::array<std::byte, g::ShortcutLast::output::bytes> out{};
+    g::ShortcutLast::run_bytes(arena, in.data(), out.data());
+    const std::int8_t* direct = g::ShortcutLast::run(arena, reinterpret_cast<const std::int8_t*>(in.data()));
+    REQUIRE(std::memcmp(out.data(), direct, out.size()) == 0);
+}
+
+TEST_CASE("describe() renders one row per layer and the totals", "[model][describe]") {
+    std::string text;
+    mote::describe<g::ShortcutFirst>([&](const char* s) { text += s; });
+    CHECK(text.find("Conv2D") != std::string::npos);
+    CHECK(text.find("Add") != std::string::npos);
+    CHECK(text.find("6x7x4") != std::string::npos);
+    CHECK(text.find(std::to_string(g::ShortcutFirst::macs)) != std::string::npos);
+    CHECK(text.find(std::to_string(g::ShortcutFirst::arena_bytes)) != std::string::npos);
+    const auto rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    CHECK(rows == g::ShortcutFirst::layer_count + 3);
+}
