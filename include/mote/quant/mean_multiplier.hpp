@@ -19,6 +19,7 @@ constexpr Multiplier fold_mean_count(Multiplier m, std::int64_t n) {
     int shift = 63 - std::countl_zero(static_cast<std::uint64_t>(n));
     if (shift > 32) shift = 32;
     if (shift > 31 + m.exponent) shift = 31 + m.exponent;
+    if (shift < 0) shift = 0;
     const std::int64_t folded = (static_cast<std::int64_t>(m.multiplier) << shift) / n;
     return {static_cast<std::int32_t>(folded), m.exponent - shift};
 }
