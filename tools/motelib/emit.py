@@ -235,7 +235,8 @@ class Emitter:
                 args.append(self.quant_object(prefix + "_out_q", p["out_q"]))
             return T("mote::" + k, args)
         if k == "Concatenate":
-            return T("mote::Concatenate", [])
+            # The engine declares Concatenate as a plain (non-template) layer.
+            return T("mote::Concatenate", brackets=False)
         if k == "Reshape":
             return T("mote::Reshape", ["mote::Shape{%d, %d, %d}" % p["shape"]])
         if k == "Softmax":
