@@ -62,9 +62,35 @@ struct layer_input<type_list<T...>, K> {
     using type = type_at_t<K, type_list<T...>>;
 };
 
+// Appended when a model's output would be one of its inputs (a model that only reshapes): the
+// result must live in the arena, so it is copied there.
+struct CopyToArena {
+    template <class In, int Index>
+    struct bind : LayerFacts {
+        using input = In;
+        using output = In;
+        static constexpr const char* name = "Copy";
+        static void run(const typename In::value_type* in, typename In::value_type* out, std::byte*) {
+            std::memcpy(out, in, In::bytes);
+        }
+    };
+};
+
+template <class S, int InputCount>
+struct with_output_in_arena {
+    using type = S;
+};
+template <class S, int InputCount>
+    requires(only_value<typename S::current>::type::buffer < InputCount)
+struct with_output_in_arena<S, InputCount> {
+    using type = typename apply<CopyToArena, S>::type;
+};
+
 template <class InputSpec, class... Layers>
 struct Model {
-    using compiled = typename apply_all<typename initial_state<InputSpec>::type, Layers...>::type;
+    using compiled = typename with_output_in_arena<
+        typename apply_all<typename initial_state<InputSpec>::type, Layers...>::type,
+        static_cast<int>(initial_state<InputSpec>::tensors::size)>::type;
     using steps = typename compiled::steps;
     using input_tensors = typename initial_state<InputSpec>::tensors;
 
@@ -76,7 +102,6 @@ struct Model {
     using output_value = typename only_value<typename compiled::current>::type;
     using output = typename output_value::tensor;
     static constexpr int output_buffer = output_value::buffer;
-    static_assert(output_buffer >= input_count, "mote: the model's output is one of its inputs");
 
     static constexpr std::array<StepRow, layer_count> rows =
         []<std::size_t... I>(std::index_sequence<I...>) {
