@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <utility>
 
 #ifndef MOTE_SHARED_DIR
 #error "MOTE_SHARED_DIR must be defined (tests/unit/CMakeLists.txt sets it)"
@@ -83,7 +84,8 @@ struct Parser {
                 if (!parse_string(key) || !eat(':')) return false;
                 Json child;
                 if (!value(child)) return false;
-                v.object.emplace_back(std::move(key), std::move(child));
+                v.keys.push_back(std::move(key));
+                v.values.push_back(std::move(child));
             } while (eat(','));
             return eat('}');
         }
@@ -131,8 +133,8 @@ struct Parser {
 
 const Json* Json::find(std::string_view key) const {
     if (type != Type::object) return nullptr;
-    for (const auto& kv : object)
-        if (kv.first == key) return &kv.second;
+    for (std::size_t k = 0; k < keys.size(); ++k)
+        if (keys[k] == key) return &values[k];
     return nullptr;
 }
 const Json& Json::at(std::string_view key) const {

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "mote/core/quant_params.hpp"
@@ -20,12 +19,13 @@ struct Json {
     double number = 0.0;
     std::string string;
     std::vector<Json> array;
-    std::vector<std::pair<std::string, Json>> object;
+    std::vector<std::string> keys;  // object members: keys[k] names values[k]
+    std::vector<Json> values;
 
     const Json* find(std::string_view key) const;  // nullptr if absent or not an object
     const Json& at(std::string_view key) const;    // a null Json if absent
     const Json& at(std::size_t i) const;           // a null Json if out of range
-    std::size_t size() const { return type == Type::array ? array.size() : object.size(); }
+    std::size_t size() const { return type == Type::array ? array.size() : values.size(); }
     int as_int() const { return static_cast<int>(number); }
     float as_float() const { return static_cast<float>(number); }
 };
