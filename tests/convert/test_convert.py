@@ -141,7 +141,7 @@ class RealModels(unittest.TestCase):
                                    "static_assert(%s::Model::input_count == 1);\n"
                                    "static_assert(%s::Model::input<0>::bytes == %d);\n"
                                    "static_assert(%s::Model::output::bytes == %d);\n"
-                                   % (name, name, name, i, name, o))
+                                   % (name, name, i, name, o))
 
     def test_hybrid_kws_float_is_rejected(self):
         with tempfile.TemporaryDirectory() as d:
@@ -152,6 +152,38 @@ class RealModels(unittest.TestCase):
             self.assertRegex(err.strip(), OP_ERROR_LINE)
             self.assertIn("hybrid", err)
             self.assertFalse(os.path.exists(out))
+
+    def test_mote_run_matches_reference_and_caches(self):
+        ref = os.path.join(MODELS, "ref")
+        run = os.path.join(TOOLS, "mote-run")
+        model = os.path.join(MODELS, "kws_dscnn_int8.tflite")
+        with tempfile.TemporaryDirectory() as d:
+            # A snapshot of the headers, so that concurrent edits cannot change the cache key.
+            inc = os.path.join(d, "include")
+            shutil.copytree(os.path.join(REPO, "include"), inc)
+            env = dict(os.environ, XDG_CACHE_HOME=os.path.join(d, "cache"), MOTE_INCLUDE_DIR=inc)
+            out = os.path.join(d, "out.bin")
+            for sample in ("sample0", "seed1"):
+                r = subprocess.run([sys.executable, run, model, "--input",
+                                    os.path.join(ref, "kws_dscnn_int8_%s.in.bin" % sample),
+                                    "--output", out], env=env, stderr=subprocess.PIPE,
+                                   timeout=600)
+                self.assertEqual(r.returncode, 0, r.stderr.decode())
+                with open(out, "rb") as f, open(os.path.join(
+                        ref, "kws_dscnn_int8_%s.out.bin" % sample), "rb") as g:
+                    self.assertEqual(f.read(), g.read())
+            builds = os.listdir(os.path.join(d, "cache", "mote"))
+            self.assertEqual(len(builds), 1, "the second run should reuse the cached build")
+            bad = os.path.join(d, "bad.bin")
+            with open(bad, "wb") as f:
+                f.write(bytes(489))
+            r = subprocess.run([sys.executable, run, model, "--input", bad, "--output", out],
+                               env=env, stderr=subprocess.PIPE, timeout=600)
+            err = r.stderr.decode()
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(len(err.splitlines()), 1)
+            self.assertRegex(err, r"^mote-run: error: input .* is 489 bytes; the model expects "
+                                  r"490")
 
     def test_namespace_name_and_summary(self):
         with tempfile.TemporaryDirectory() as d:
@@ -431,5 +463,16 @@ class Mutations(unittest.TestCase):
                     compile_header(self, path, ns)
 
 
+def main():
+    prog = unittest.main(verbosity=2, exit=False)
+    r = prog.result
+    if not r.wasSuccessful():
+        return 1
+    if r.testsRun and len(r.skipped) == r.testsRun:
+        print("SKIPPED: every test was skipped (MOTE_SHARED_DIR=%s)" % SHARED)
+        return 77
+    return 0
+
+
 if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    sys.exit(main())
