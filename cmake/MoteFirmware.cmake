@@ -10,6 +10,14 @@
 #       Runs the firmware under QEMU from ctest. ARGS reach the firmware through semihosting's
 #       command line (mote::board::arguments). Passes when the exit status is EXPECT_EXIT
 #       (default 0) and, if given, the output matches EXPECT_OUTPUT.
+#
+#   mote_model_fits(<out_var> <model.tflite> [RESERVED <bytes>])
+#       Configure-time check of a model against the board's declared flash and RAM (lower
+#       bounds: weights+bias; input + peak live activations + RESERVED, default 10 KiB for the
+#       stack and buffers). Sets <out_var> to "" when it may fit, else to the reason.
+#
+#   mote_add_skipped_test(<name> <reason>)
+#       A test that prints "SKIPPED: <reason>" and is reported by ctest as skipped.
 include_guard(GLOBAL)
 
 set(MOTE_BAREMETAL_DIR "${CMAKE_CURRENT_LIST_DIR}/baremetal")
@@ -83,10 +91,43 @@ function(mote_add_target_test name target)
             "-DEMULATOR=${emulator}" "-DFIRMWARE=$<TARGET_FILE:${target}>"
             "-DAPPEND=${joined}" "-DEXPECT_EXIT=${ARG_EXPECT_EXIT}"
             "-DEXPECT_OUTPUT=${ARG_EXPECT_OUTPUT}"
-            -P "${MOTE_BAREMETAL_DIR}/expect-run.cmake")
+            -P "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/baremetal/expect-run.cmake")
     endif()
     if(NOT ARG_TIMEOUT)
         set(ARG_TIMEOUT 120)
     endif()
     set_tests_properties(${name} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "target;${MOTE_BOARD}")
+endfunction()
+
+function(mote_model_fits out model)
+    cmake_parse_arguments(PARSE_ARGV 2 ARG "" "RESERVED" "")
+    if(NOT DEFINED ARG_RESERVED)
+        set(ARG_RESERVED 10240)
+    endif()
+    set(verdict "fits")
+    if(NOT DEFINED Python3_EXECUTABLE)
+        find_package(Python3 COMPONENTS Interpreter QUIET)
+    endif()
+    if(Python3_EXECUTABLE AND DEFINED MOTE_BOARD_FLASH_BYTES)
+        execute_process(
+            COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/baremetal/model_fit.py" "${model}"
+                    "${PROJECT_SOURCE_DIR}/tools" ${MOTE_BOARD_FLASH_BYTES} ${MOTE_BOARD_RAM_BYTES}
+                    ${ARG_RESERVED}
+            OUTPUT_VARIABLE verdict OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+        if(NOT rc EQUAL 0)
+            set(verdict "fits")
+        endif()
+    endif()
+    if(verdict MATCHES "^does not fit: (.*)")
+        set(${out} "${CMAKE_MATCH_1}" PARENT_SCOPE)
+    else()
+        set(${out} "" PARENT_SCOPE)
+    endif()
+endfunction()
+
+# A ctest entry that prints "SKIPPED: <reason>" and exits 77, which ctest reports as skipped
+# (SKIP_RETURN_CODE), never as passed.
+function(mote_add_skipped_test name reason)
+    add_test(NAME ${name} COMMAND sh -c "echo \"SKIPPED: $1\"; exit 77" skip "${reason}")
+    set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77 LABELS "target;${MOTE_BOARD}")
 endfunction()
