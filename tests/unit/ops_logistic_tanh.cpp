@@ -25,6 +25,8 @@ TEST_CASE("logistic golden: every case and sample matches TFLM", "[golden][logis
             std::vector<std::int8_t> got(static_cast<std::size_t>(n));
             reference::logistic(p, as_int8(s.input), got.data(), n);
             check_int8_output(s, got);
+            reference::logistic(reference::make_logistic_table(p), as_int8(s.input), got.data(), n);
+            check_int8_output(s, got);
         }
     }
 }
@@ -43,6 +45,8 @@ TEST_CASE("tanh golden: every case and sample matches TFLM", "[golden][tanh]") {
         for (const Sample& s : samples_of(*c)) {
             std::vector<std::int8_t> got(static_cast<std::size_t>(n));
             reference::tanh(p, as_int8(s.input), got.data(), n);
+            check_int8_output(s, got);
+            reference::tanh(reference::make_tanh_table(p), as_int8(s.input), got.data(), n);
             check_int8_output(s, got);
         }
     }
@@ -118,4 +122,19 @@ TEST_CASE("logistic/tanh float: match the float formulas", "[logistic][tanh]") {
     CHECK(y[5] == 1.0f);
     CHECK(y[4] == 1.0f / (1.0f + std::exp(-2.5f)));
     CHECK(t[2] == std::tanh(-1.0f));
+}
+
+TEST_CASE("logistic/tanh int8: compile-time tables equal the kernels", "[logistic][tanh]") {
+    static constexpr auto lp = reference::make_logistic_params({0.08f, 10}, {1.0f / 256, -128});
+    static constexpr auto tp = reference::make_tanh_params({0.05f, 20}, {1.0f / 128, 0});
+    static constexpr auto lt = reference::make_logistic_table(lp);
+    static constexpr auto tt = reference::make_tanh_table(tp);
+    std::int8_t all[256], a[256], b[256];
+    for (int k = 0; k < 256; ++k) all[k] = static_cast<std::int8_t>(k - 128);
+    reference::logistic(lp, all, a, 256);
+    reference::logistic(lt, all, b, 256);
+    for (int k = 0; k < 256; ++k) CHECK(a[k] == b[k]);
+    reference::tanh(tp, all, a, 256);
+    reference::tanh(tt, all, b, 256);
+    for (int k = 0; k < 256; ++k) CHECK(a[k] == b[k]);
 }

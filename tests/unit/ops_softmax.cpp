@@ -27,6 +27,9 @@ TEST_CASE("softmax golden: every case and sample matches TFLM", "[golden][softma
                 std::vector<std::int8_t> got(static_cast<std::size_t>(n));
                 reference::softmax(p, as_int8(s.input), got.data(), n / depth, depth);
                 check_int8_output(s, got);
+                const auto table = reference::make_softmax_exp_table(p);
+                reference::softmax(table, as_int8(s.input), got.data(), n / depth, depth);
+                check_int8_output(s, got);
             } else {
                 const std::vector<float> x = as_floats(s.input, 0, static_cast<std::size_t>(n));
                 std::vector<float> got(static_cast<std::size_t>(n));
@@ -88,4 +91,26 @@ TEST_CASE("softmax params: constexpr and validated", "[softmax]") {
         return o[0];
     }();
     STATIC_REQUIRE(folded == 0);  // 0.5 → 128 − 128
+}
+
+TEST_CASE("softmax int8: the compile-time exp table gives the same bytes", "[softmax]") {
+    std::uint32_t state = 12345;
+    for (float scale : {0.02f, 0.0625f, 0.1f, 0.2f, 0.5f}) {
+        const auto p = reference::make_softmax_params({scale, 0}, {1.0f / 256, -128});
+        REQUIRE(p.error == nullptr);
+        const auto table = reference::make_softmax_exp_table(p);
+        for (int row = 0; row < 200; ++row) {
+            std::int8_t in[13], direct[13], tabled[13];
+            for (auto& v : in) {
+                state = state * 1664525u + 1013904223u;
+                v = static_cast<std::int8_t>(state >> 24);
+            }
+            reference::softmax(p, in, direct, 1, 13);
+            reference::softmax(table, in, tabled, 1, 13);
+            for (int k = 0; k < 13; ++k) CHECK(direct[k] == tabled[k]);
+        }
+    }
+    constexpr auto p = reference::make_softmax_params({0.1f, 17}, {1.0f / 256, -128});
+    constexpr auto table = reference::make_softmax_exp_table(p);  // folds at compile time
+    STATIC_REQUIRE(table[0] == INT32_MAX);
 }

@@ -6,7 +6,9 @@
 // beta · s_in · 2^26 (capped at 2^31 − 1), exp() is gemmlowp's fixed-point exp, the sum is kept
 // in Q12.19, and each output is exp · (1/sum) shifted down to 8 bits, minus 128, clamped.
 // float: exp((x − max) · beta) in float32, divided by their float32 sum.
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 
 #include "mote/core/quant_params.hpp"
@@ -94,6 +96,40 @@ constexpr void softmax_row(const SoftmaxParams& p, const std::int8_t* in, std::i
 constexpr void softmax(const SoftmaxParams& p, const std::int8_t* in, std::int8_t* out, int rows,
                        int depth) {
     for (int r = 0; r < rows; ++r) softmax_row(p, in + r * depth, out + r * depth, depth);
+}
+
+// exp of every possible int8 difference from the row maximum (index −d, d ∈ [−255, 0]) as Q0.31,
+// 0 where d < diff_min. A zero entry contributes nothing to the sum and yields −128, exactly what
+// the diff_min test does, so the table kernel below gives the same bytes (1 KiB of flash).
+using SoftmaxExpTable = std::array<std::int32_t, 256>;
+constexpr SoftmaxExpTable make_softmax_exp_table(const SoftmaxParams& p) {
+    SoftmaxExpTable t{};
+    for (int k = 0; k < 256; ++k)
+        t[static_cast<std::size_t>(k)] = -k >= p.diff_min ? detail::softmax_exp(p, -k).raw : 0;
+    return t;
+}
+
+constexpr void softmax(const SoftmaxExpTable& table, const std::int8_t* in, std::int8_t* out,
+                       int rows, int depth) {
+    using Accum = quant::FixedPoint<softmax_accumulation_integer_bits>;
+    for (int r = 0; r < rows; ++r, in += depth, out += depth) {
+        std::int32_t max_in_row = -128;
+        for (int c = 0; c < depth; ++c)
+            if (in[c] > max_in_row) max_in_row = in[c];
+        Accum sum = Accum::zero();
+        for (int c = 0; c < depth; ++c)
+            sum = sum + quant::rescale<softmax_accumulation_integer_bits>(quant::FixedPoint<0>::from_raw(
+                            table[static_cast<std::size_t>(max_in_row - in[c])]));
+        const quant::Reciprocal rc = quant::get_reciprocal(sum.raw, softmax_accumulation_integer_bits);
+        const auto scale = quant::FixedPoint<0>::from_raw(rc.scale);
+        const int exponent = rc.num_bits_over_unit + 31 - 8;
+        for (int c = 0; c < depth; ++c) {
+            const auto e = quant::FixedPoint<0>::from_raw(table[static_cast<std::size_t>(max_in_row - in[c])]);
+            std::int32_t v = quant::rounding_divide_by_pot((scale * e).raw, exponent) - 128;
+            v = v < -128 ? -128 : (v > 127 ? 127 : v);
+            out[c] = static_cast<std::int8_t>(v);
+        }
+    }
 }
 
 inline void softmax(float beta, const float* in, float* out, int rows, int depth) {
