@@ -22,3 +22,4 @@
 #include "mote/layers/softmax.hpp"
 #include "mote/model/describe.hpp"
 #include "mote/model/model.hpp"
+#include "mote/split/cut.hpp"
