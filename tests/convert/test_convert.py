@@ -203,6 +203,28 @@ class RealModels(unittest.TestCase):
                 self.assertRegex(err.strip(), ERROR_LINE)
                 self.assertEqual(len(err.splitlines()), 1)
 
+    def test_split_defines_head_and_tail_and_summary_lists_cuts(self):
+        with tempfile.TemporaryDirectory() as d:
+            out = os.path.join(d, "k.hpp")
+            model = os.path.join(MODELS, "kws_dscnn_int8.tflite")
+            rc, so, err = run_cli([model, "-o", out, "--namespace", "kws", "--split", "3",
+                                   "--summary"])
+            self.assertEqual(rc, 0, err)
+            self.assertIn("using Head = mote::head<Model, 3>;", open(out).read())
+            self.assertIn("cuts (K units on the device", so)
+            # K = 1: the first conv's output, 25x5x64 int8 = 8000 bytes on the link
+            self.assertRegex(so, r"\n\s+1\s+320000\s+8000\s+3136\s+25x5x64\s+8000\s")
+            compile_header(self, out, "kws",
+                           "static_assert(kws::Tail::input<0>::bytes == "
+                           "kws::Head::output::bytes);\n"
+                           "static_assert(kws::Head::macs + kws::Tail::macs == "
+                           "kws::Model::macs);\n")
+            for bad in ("0", "13"):
+                rc, _o, err = run_cli([model, "-o", out, "--split", bad])
+                self.assertEqual(rc, 1)
+                self.assertRegex(err.strip(), ERROR_LINE)
+                self.assertIn("--split", err)
+
 
 def _field_pos(table, fid):
     return table._field_pos(fid, 0)

@@ -109,10 +109,36 @@ def compile_program(source_text, exe_path, extra_includes, opt="-O2", timeout=60
 SUMMARY_MAIN = r"""#include "%(header)s"
 #include <cstdio>
 int main() {
-    mote::describe<%(ns)s::%(name)s>([](const char* s) { std::fputs(s, stdout); });
+    using Net = %(ns)s::%(name)s;
+    mote::describe<Net>([](const char* s) { std::fputs(s, stdout); });
+    std::printf("\ncuts (K units on the device; 0 sends the input, %%zu sends the result):\n",
+                mote::unit_count<Net>);
+    std::printf("    K   device MACs  device arena B  device weights B  cut shape     cut B"
+                "   server MACs\n");
+    for (const auto& r : mote::cut_table<Net>()) {
+        char shape[32];
+        std::snprintf(shape, sizeof shape, "%%dx%%dx%%d", r.cut_shape.h, r.cut_shape.w,
+                      r.cut_shape.c);
+        std::printf("%%5zu %%13llu %%15zu %%17zu  %%-11s %%7zu %%13llu\n", r.cut,
+                    static_cast<unsigned long long>(r.device_macs), r.device_arena,
+                    r.device_weights, shape, r.cut_bytes,
+                    static_cast<unsigned long long>(r.server_macs));
+    }
     return 0;
 }
 """
+
+
+def add_split(text, ns, name, k):
+    """Define Head/Tail types for a cut after unit k inside the header's namespace."""
+    closing = "}  // namespace %s" % ns
+    at = text.rfind(closing)
+    split = ("// mote-convert --split %d: the device runs Head (units [0, %d)), the server runs\n"
+             "// Tail (the rest); Tail's input is Head's output tensor.\n"
+             "inline constexpr std::size_t split_cut = %d;\n"
+             "using Head = mote::head<%s, %d>;\n"
+             "using Tail = mote::tail<%s, %d>;\n\n" % (k, k, k, name, k, name, k))
+    return text[:at] + split + text[at:]
 
 
 def summary(header_path, ns, name):
@@ -163,6 +189,9 @@ def _convert_body(argv):
     p.add_argument("--summary", action="store_true",
                    help="print per-layer shapes, MACs, weight and arena bytes (compiles a host "
                         "program with the C++ compiler)")
+    p.add_argument("--split", type=int, metavar="K",
+                   help="also define Head (the first K units, for the device) and Tail (the "
+                        "rest, for the server); a Branch counts as one unit")
     p.add_argument("--version", action="version", version="mote-convert %s" % VERSION)
     a = p.parse_args(argv)
     if a.namespace is not None:
@@ -173,6 +202,12 @@ def _convert_body(argv):
         raise ConvertError("no output: give -o FILE.hpp (and/or --summary)")
     data = _read(a.model)
     text, ir, ns = convert_bytes(data, a.model, a.namespace, a.name)
+    if a.split is not None:
+        units = len(ir.tree)
+        if not 1 <= a.split < units:
+            raise ConvertError("--split %d: the model has %d units, so a cut goes after unit 1 "
+                               "to %d" % (a.split, units, units - 1))
+        text = add_split(text, ns, a.name, a.split)
     if a.output:
         _write_atomic(a.output, text)
     if a.summary:
