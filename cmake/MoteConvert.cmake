@@ -10,10 +10,13 @@ include_guard(GLOBAL)
 
 find_package(Python3 COMPONENTS Interpreter)
 
-set(MOTE_CONVERT_TOOLS_DIR "${CMAKE_CURRENT_LIST_DIR}/../tools")
-get_filename_component(MOTE_CONVERT_TOOLS_DIR "${MOTE_CONVERT_TOOLS_DIR}" ABSOLUTE)
-set(MOTE_CONVERT_SCRIPT "${MOTE_CONVERT_TOOLS_DIR}/mote-convert")
-file(GLOB MOTE_CONVERT_SOURCES CONFIGURE_DEPENDS "${MOTE_CONVERT_TOOLS_DIR}/motelib/*.py")
+# Cached (global), so that mote_add_model works from any directory of a project that includes
+# this file once (include_guard) — e.g. mote pulled in with add_subdirectory.
+get_filename_component(_mote_tools "${CMAKE_CURRENT_LIST_DIR}/../tools" ABSOLUTE)
+set(MOTE_CONVERT_TOOLS_DIR "${_mote_tools}" CACHE INTERNAL "mote tools directory")
+set(MOTE_CONVERT_SCRIPT "${_mote_tools}/mote-convert" CACHE INTERNAL "mote-convert script")
+file(GLOB _mote_convert_sources CONFIGURE_DEPENDS "${_mote_tools}/motelib/*.py")
+set(MOTE_CONVERT_SOURCES "${_mote_convert_sources}" CACHE INTERNAL "mote-convert sources")
 
 function(mote_add_model target model)
     cmake_parse_arguments(PARSE_ARGV 2 ARG "" "NAMESPACE;NAME;HEADER" "")
@@ -23,7 +26,7 @@ function(mote_add_model target model)
     if(NOT TARGET ${target})
         message(FATAL_ERROR "mote_add_model: '${target}' is not a target")
     endif()
-    if(NOT Python3_Interpreter_FOUND)
+    if(NOT Python3_EXECUTABLE)
         message(FATAL_ERROR "mote_add_model: Python 3 is needed to run mote-convert")
     endif()
     get_filename_component(model_abs "${model}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
@@ -44,7 +47,7 @@ function(mote_add_model target model)
     endif()
     add_custom_command(
         OUTPUT "${header}"
-        COMMAND Python3::Interpreter "${MOTE_CONVERT_SCRIPT}" ${args}
+        COMMAND "${Python3_EXECUTABLE}" "${MOTE_CONVERT_SCRIPT}" ${args}
         DEPENDS "${model_abs}" "${MOTE_CONVERT_SCRIPT}" ${MOTE_CONVERT_SOURCES}
         COMMENT "mote-convert ${stem}.tflite -> ${header_name}"
         VERBATIM)
