@@ -81,12 +81,12 @@ def build_parser():
     p.add_argument("--compression-ratio", type=_ratio, metavar="R",
                    help="measured compressed/raw size of the cut tensor (e.g. 0.4); applied to "
                         "every payload")
-    p.add_argument("--fragment-header", type=_nonneg_int, default=sp.FRAGMENT_HEADER,
-                   metavar="B", help="bytes per fragment when a frame is split (default %d)"
-                   % sp.FRAGMENT_HEADER)
-    p.add_argument("--frame-header", type=_nonneg_int, default=sp.FRAME_HEADER, metavar="B",
-                   help="frame header bytes before the payload (default %d; CRC-32C adds %d)"
-                   % (sp.FRAME_HEADER, sp.FRAME_CRC))
+    p.add_argument("--fragment-overhead", type=_nonneg_int, metavar="B",
+                   help="bytes per fragment besides the frame data (default: the library's, "
+                        "%d)" % sp.FRAGMENT_OVERHEAD)
+    p.add_argument("--frame-header", type=_nonneg_int, metavar="B",
+                   help="frame header bytes before the payload (default: the library's, %d; "
+                        "CRC-32C adds %d)" % (sp.FRAME_HEADER, sp.FRAME_CRC))
     p.add_argument("--bench", metavar="FILE", default=BENCH_JSON,
                    help="bench results (default: bench/results.json)")
     p.add_argument("--no-bench", action="store_true", help="ignore bench results")
@@ -128,10 +128,16 @@ def make_plan(table, info, links, a):
                     energy_per_instruction_nj=a.energy_per_instruction,
                     clock_mhz=a.clock_mhz, stack_bytes=a.stack_bytes, bench=bench,
                     total_macs=table["macs"])
+    framing = dict(table.get("framing") or sp.default_framing())
+    if a.frame_header is not None:
+        framing["frame_header"] = a.frame_header
+        framing["source"] = "given"
+    if a.fragment_overhead is not None:
+        framing["fragment_overhead"] = a.fragment_overhead
+        framing["source"] = "given"
     plans = []
     for l in links:
-        p = sp.plan_link(table, l, dev, a.compression_ratio, a.fragment_header,
-                         a.frame_header)
+        p = sp.plan_link(table, l, dev, a.compression_ratio, framing)
         p["verdicts"] = sp.verdicts(table, l, p, info.get("stem") or "model")
         plans.append(p)
     return {
@@ -139,9 +145,7 @@ def make_plan(table, info, links, a):
         "model": dict(info, units=table["units"], macs=table["macs"],
                       input_bytes=table["input_bytes"], output_bytes=table["output_bytes"],
                       unit_labels=table.get("unit_labels", [])),
-        "assumptions": dict(dev.to_json(), frame_header_bytes=a.frame_header,
-                            frame_crc_bytes=sp.FRAME_CRC,
-                            fragment_header_bytes=a.fragment_header,
+        "assumptions": dict(dev.to_json(), framing=framing,
                             compression_ratio=a.compression_ratio,
                             device_ram="input buffer + head arena + stack + one link frame"),
         "cut_table": table["cuts"],
@@ -161,8 +165,12 @@ def render_text(doc, dev, links, rows_mode):
                "stack %d B (%s)" % (a["instructions_per_mac"], a["instructions_source"],
                                     a["energy_per_instruction_nj"], a["clock_mhz"],
                                     a["stack_bytes"], a["stack_source"]))
-    out.append("frame: %d B header + payload + %d B CRC-32C; %d B per fragment when split%s"
-               % (a["frame_header_bytes"], a["frame_crc_bytes"], a["fragment_header_bytes"],
+    f = a["framing"]
+    out.append("frame: %d B header + payload + %d B CRC-32C; %s%d B per fragment, at most %d "
+               "fragments (%s)%s"
+               % (f["frame_header"], f["frame_crc"],
+                  "always fragmented, " if f["always_fragment"] else "",
+                  f["fragment_overhead"], f["max_fragments"], f["source"],
                   "; payload x %.3g (measured compression)" % a["compression_ratio"]
                   if a["compression_ratio"] else ""))
     out.append("device RAM = %s; server at %.3g MAC/s (%s)"

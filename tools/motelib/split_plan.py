@@ -14,12 +14,16 @@ import tempfile
 from . import VERSION, ConvertError
 from . import cli
 
-# Frame on the link (DESIGN.md section 5): version, model hash, cut index, shape, quantisation
-# parameters, then the payload, then CRC-32C.  Fragments carry a small header (message id,
-# fragment index / last flag) when the frame does not fit one link frame.
-FRAME_HEADER = 24
+# Frame on the link (DESIGN.md section 5, include/mote/split/frame.hpp and fragment.hpp):
+# a 28 B header (magic, version, kind, model id, sequence, cut, dtype, shape, quantisation,
+# encoding, payload length), the payload, CRC-32C; then every frame travels as fragments of
+# 4 B header + data + 2 B check, at most 255 of them.  These are the fallbacks; the figures
+# actually used are read from the library by the cut-table program when it has those headers.
+FRAME_HEADER = 28
 FRAME_CRC = 4
-FRAGMENT_HEADER = 3
+FRAGMENT_OVERHEAD = 6
+MAX_FRAGMENTS = 255
+ALWAYS_FRAGMENT = True
 
 # Defaults for the device model (docs/links.md, "Device compute").
 CMSIS_NN_INSTR_PER_MAC = 2.9       # TFLM + CMSIS-NN on M4F, KWS: 7,697,868 / 2,656,768 (bench)
@@ -32,6 +36,11 @@ SERVER_MACS_PER_S = 1e9            # when the bench has no host wall time for th
 CUT_TABLE_MAIN = r"""#include "%(header)s"
 #include <mote/split/cut.hpp>
 #include <cstdio>
+#if %(with_frame)d && __has_include(<mote/split/frame.hpp>) && __has_include(<mote/split/fragment.hpp>)
+#include <mote/split/frame.hpp>
+#include <mote/split/fragment.hpp>
+#define MOTE_SPLIT_FRAME 1
+#endif
 int main() {
     using Net = %(ns)s::%(name)s;
     constexpr auto rows = mote::cut_table<Net>();
@@ -49,7 +58,15 @@ int main() {
                     static_cast<unsigned long long>(r.server_macs));
         first = false;
     }
-    std::printf("\n]}\n");
+    std::printf("\n]");
+#ifdef MOTE_SPLIT_FRAME
+    std::printf(", \"framing\": {\"frame_header\": %%zu, \"frame_crc\": %%zu,"
+                " \"fragment_overhead\": %%zu, \"max_fragments\": %%zu, \"always_fragment\": true,"
+                " \"source\": \"library\"}",
+                mote::split::frame_header_bytes, mote::split::frame_crc_bytes,
+                mote::split::fragment_overhead, mote::split::max_fragment_count);
+#endif
+    std::printf("}\n");
     return 0;
 }
 """
@@ -81,6 +98,16 @@ def validate_cut_table(t):
         if not (isinstance(shape, list) and len(shape) == 3
                 and all(isinstance(x, int) and x > 0 for x in shape)):
             raise ConvertError("cut table row %d: cut_shape must be [h, w, c]" % i)
+    fr = t.get("framing")
+    if fr is not None:
+        if not isinstance(fr, dict):
+            raise ConvertError("cut table: framing must be an object")
+        for k in ("frame_header", "frame_crc", "fragment_overhead", "max_fragments"):
+            v = fr.get(k)
+            if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+                raise ConvertError("cut table: framing.%s must be a non-negative integer" % k)
+        if not isinstance(fr.get("always_fragment"), bool):
+            raise ConvertError("cut table: framing.always_fragment must be true or false")
     return t
 
 
@@ -111,8 +138,13 @@ def cut_table_from_model(path, cache_dir=None, use_cache=True):
         with open(h, "w", encoding="utf-8") as f:
             f.write(text)
         exe = os.path.join(d, "cut_table")
-        cli.compile_program(CUT_TABLE_MAIN % {"header": h, "ns": ns, "name": "Model"}, exe, [],
-                            opt="-O0")
+        try:
+            cli.compile_program(CUT_TABLE_MAIN % {"header": h, "ns": ns, "name": "Model",
+                                                  "with_frame": 1}, exe, [], opt="-O0")
+        except ConvertError:
+            # the frame/fragment headers may be missing or broken: cut table alone
+            cli.compile_program(CUT_TABLE_MAIN % {"header": h, "ns": ns, "name": "Model",
+                                                  "with_frame": 0}, exe, [], opt="-O0")
         try:
             r = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                timeout=60)
@@ -216,24 +248,30 @@ class Device:
                 "server_source": self.server_source}
 
 
-def fragments(frame_bytes, max_payload, fragment_header=FRAGMENT_HEADER):
-    """Sizes of the link frames (application bytes) that carry one frame of frame_bytes."""
-    if frame_bytes <= max_payload:
+def default_framing():
+    return {"frame_header": FRAME_HEADER, "frame_crc": FRAME_CRC,
+            "fragment_overhead": FRAGMENT_OVERHEAD, "max_fragments": MAX_FRAGMENTS,
+            "always_fragment": ALWAYS_FRAGMENT, "source": "defaults (mote-split)"}
+
+
+def fragments(frame_bytes, max_payload, overhead=FRAGMENT_OVERHEAD, always=ALWAYS_FRAGMENT):
+    """Sizes of the link frames (bytes handed to the link) that carry one frame.
+
+    Every fragment carries `overhead` bytes besides its share of the frame; with always=False a
+    frame that fits one link frame goes bare."""
+    if not always and frame_bytes <= max_payload:
         return [frame_bytes]
-    per = max_payload - fragment_header
-    if per <= 0:
-        raise ConvertError("the link's max payload (%d B) does not exceed the fragment header "
-                           "(%d B)" % (max_payload, fragment_header))
-    n, last = divmod(frame_bytes, per)
-    sizes = [max_payload] * n
-    if last:
-        sizes.append(last + fragment_header)
-    return sizes
+    cap = max_payload - overhead
+    if cap <= 0:
+        raise ConvertError("the link's max payload (%d B) does not exceed the fragment overhead "
+                           "(%d B)" % (max_payload, overhead))
+    n = max(1, -(-frame_bytes // cap))
+    return [max_payload] * (n - 1) + [frame_bytes - (n - 1) * cap + overhead]
 
 
-def plan_link(table, link, device, compression_ratio=None, fragment_header=FRAGMENT_HEADER,
-              frame_header=FRAME_HEADER):
+def plan_link(table, link, device, compression_ratio=None, framing=None):
     """Per-cut costs on one link; returns a dict with 'rows', 'best_latency', 'best_energy'."""
+    fr = framing or table.get("framing") or default_framing()
     rows = []
     n = table["units"]
     labels = table.get("unit_labels") or []
@@ -242,8 +280,9 @@ def plan_link(table, link, device, compression_ratio=None, fragment_header=FRAGM
         payload = r["cut_bytes"]
         if compression_ratio is not None:
             payload = max(1, int(math.ceil(payload * compression_ratio)))
-        frame = frame_header + payload + FRAME_CRC
-        frags = fragments(frame, link.max_payload, fragment_header)
+        frame = fr["frame_header"] + payload + fr["frame_crc"]
+        frags = fragments(frame, link.max_payload, fr["fragment_overhead"],
+                          fr["always_fragment"])
         on_air = sum(frags) + link.overhead_bytes * len(frags)
         per_frag_air = [link.frame_airtime(s) for s in frags]
         airtime = sum(per_frag_air)
@@ -264,7 +303,8 @@ def plan_link(table, link, device, compression_ratio=None, fragment_header=FRAGM
             "after": ("input" if k == 0 else (labels[k - 1] if k - 1 < len(labels) else "")),
             "kind": "input" if k == 0 else ("result" if k == n else "interior"),
             "cut_shape": r["cut_shape"], "cut_bytes": r["cut_bytes"], "payload_bytes": payload,
-            "frame_bytes": frame, "fragments": len(frags), "on_air_bytes": on_air,
+            "frame_bytes": frame, "fragments": len(frags),
+            "sendable": len(frags) <= fr["max_fragments"], "on_air_bytes": on_air,
             "airtime_s": airtime, "duty_wait_s": waits,
             "device_macs": r["device_macs"], "device_instructions": instr,
             "device_time_s": dev_time, "device_arena": r["device_arena"],
@@ -280,9 +320,9 @@ def plan_link(table, link, device, compression_ratio=None, fragment_header=FRAGM
         # result, then send the input), then fewer units on the device.
         def order(x):
             tie = 0 if x["cut"] == n else 1 if x["cut"] == 0 else 2
-            return (round(x[key], 12), tie, x["cut"])
+            return (0 if x["sendable"] else 1, round(x[key], 12), tie, x["cut"])
         return min(rows, key=order)["cut"]
-    return {"link": link.name, "rows": rows, "best_latency": best("latency_s"),
+    return {"link": link.name, "framing": fr, "rows": rows, "best_latency": best("latency_s"),
             "best_energy": best("device_energy_j")}
 
 
@@ -299,6 +339,10 @@ def verdicts(table, link, plan, model_name):
                    "(max %d B); the smallest, K=%d (%d B), needs %d fragments"
                    % (model_name, link.name, link.max_payload, smallest["cut"],
                       smallest["payload_bytes"], smallest["fragments"]))
+    over = [r["cut"] for r in rows if not r["sendable"]]
+    if over:
+        out.append("%s on %s: K=%s need more than %d fragments - mote::split cannot send them"
+                   % (model_name, link.name, _ranges(over), plan["framing"]["max_fragments"]))
     full = rows[n]
     bit_j = link.tx_power_w / link.bitrate if link.bitrate else 0.0
     if full["compute_energy_j"] > 0 and bit_j > 0:
@@ -327,6 +371,17 @@ def verdicts(table, link, plan, model_name):
                                               r["inferences_per_hour"], be,
                                               fmt_time(r["airtime_s"])))
     return out
+
+
+def _ranges(ks):
+    out, start = [], None
+    for i, k in enumerate(ks):
+        if start is None:
+            start = k
+        if i + 1 == len(ks) or ks[i + 1] != k + 1:
+            out.append(str(start) if start == k else "%d-%d" % (start, k))
+            start = None
+    return ",".join(out)
 
 
 def _fmt_summary(r):

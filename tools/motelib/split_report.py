@@ -11,7 +11,7 @@ COLUMNS = [
     ("cut shape", 9, lambda r: "x".join(str(x) for x in r["cut_shape"])),
     ("cut B", 6, lambda r: str(r["cut_bytes"])),
     ("frame B", 7, lambda r: str(r["frame_bytes"])),
-    ("frags", 5, lambda r: str(r["fragments"])),
+    ("frags", 5, lambda r: str(r["fragments"]) + ("" if r["sendable"] else "!")),
     ("on-air B", 8, lambda r: str(r["on_air_bytes"])),
     ("airtime", 8, lambda r: fmt_time(r["airtime_s"])),
     ("dev Minstr", 10, lambda r: "%.2f" % (r["device_instructions"] / 1e6)),
@@ -76,6 +76,8 @@ def text_table(plan, link, rows_mode="all"):
         if tag:
             line += ("  " if marks else "") + "(" + tag + ")"
         out.append(line.rstrip())
+    if any(not r["sendable"] for r in rows):
+        out.append("(! = more fragments than the fragment format allows: not sendable)")
     if rows_mode != "all":
         out.append("(%d of %d cuts shown: those no other cut beats on both device MACs and "
                    "bytes; --rows all shows every cut)" % (len(rows), len(plan["rows"])))
