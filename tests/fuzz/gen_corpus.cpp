@@ -1,0 +1,136 @@
+// Writes the seed corpus in tests/fuzz/corpus/<target>/ (committed; re-run to regenerate):
+//   c++ -std=c++20 -I include tests/fuzz/gen_corpus.cpp -o /tmp/gen && /tmp/gen tests/fuzz/corpus
+// Every seed is made by mote's own encoders from small synthetic tensors (no third-party data).
+#include <bit>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mote/split/fragment.hpp"
+#include "mote/split/frame.hpp"
+#include "mote/split/result.hpp"
+#include "mote/split/slip.hpp"
+
+using namespace mote::split;
+using Bytes = std::vector<std::uint8_t>;
+
+namespace {
+
+std::filesystem::path root;
+
+void write(const std::string& dir, const std::string& name, const Bytes& b) {
+    std::filesystem::create_directories(root / dir);
+    std::FILE* f = std::fopen((root / dir / name).string().c_str(), "wb");
+    if (f == nullptr) return;
+    std::fwrite(b.data(), 1, b.size(), f);
+    std::fclose(f);
+}
+
+Bytes relu_like(std::size_t n, unsigned seed, std::uint8_t fill) {
+    Bytes t(n, fill);
+    std::uint32_t x = seed;
+    for (auto& b : t) {
+        x = x * 1664525u + 1013904223u;
+        if ((x >> 24) < 100) b = static_cast<std::uint8_t>(x >> 16);
+    }
+    return t;
+}
+
+Bytes frame(const FrameHeader& h, const Bytes& t, Encoding e) {
+    Bytes out(t.size() * 2 + 64);
+    const auto r = encode_frame(h, t, out, {e});
+    out.resize(r.bytes);
+    return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) return 2;
+    root = argv[1];
+    FrameHeader h;
+    h.model_id = 0x3A5B'1C2Du;
+    h.sequence = 3;
+    h.cut = 1;
+    h.h = 5;
+    h.w = 3;
+    h.c = 8;
+    h.scale_bits = std::bit_cast<std::uint32_t>(0.046875f);
+    h.zero_point = -128;
+    const Bytes t = relu_like(120, 1, 0x80);
+    const char* names[] = {"raw", "rle", "bitmap"};
+    int k = 0;
+    std::vector<Bytes> frames;
+    for (const Encoding e : {Encoding::raw, Encoding::fill_rle, Encoding::fill_bitmap}) {
+        frames.push_back(frame(h, t, e));
+        write("frame", std::string("int8_") + names[k++] + ".bin", frames.back());
+    }
+    FrameHeader f = h;
+    f.kind = Kind::result;
+    f.dtype = DType::float32;
+    f.scale_bits = 0;
+    f.zero_point = 0;
+    f.h = 1;
+    f.w = 1;
+    f.c = 4;
+    write("frame", "float32_result.bin", frame(f, Bytes(16, 0), Encoding::fill_rle));
+
+    k = 0;
+    for (const Encoding e : {Encoding::raw, Encoding::fill_rle, Encoding::fill_bitmap}) {
+        for (unsigned seed : {1u, 2u}) {
+            const Bytes x = relu_like(seed * 50, seed, 0x80);
+            Bytes enc(x.size() * 2 + 8);
+            enc.resize(encode_payload(e, x, 0x80, enc));
+            Bytes rec{static_cast<std::uint8_t>(e), 0x80, static_cast<std::uint8_t>(x.size()),
+                      static_cast<std::uint8_t>(x.size() >> 8)};
+            rec.insert(rec.end(), enc.begin(), enc.end());
+            write("payload", std::string(names[k]) + "_" + std::to_string(seed) + ".bin", rec);
+        }
+        ++k;
+    }
+
+    // reassembly: [op][len][fragment] records, in order, reversed, with duplicates
+    for (std::size_t mtu : {40u, 70u}) {
+        const Bytes& fr = frames[0];
+        std::vector<Bytes> frags;
+        for (std::size_t i = 0; i < fragment_count(fr.size(), mtu); ++i) {
+            Bytes x(mtu);
+            x.resize(make_fragment(fr, 3, i, mtu, x));
+            frags.push_back(x);
+        }
+        Bytes inorder, reversed;
+        for (std::size_t i = 0; i < frags.size(); ++i) {
+            const Bytes& a = frags[i];
+            const Bytes& b = frags[frags.size() - 1 - i];
+            inorder.push_back(0x11);
+            inorder.push_back(static_cast<std::uint8_t>(a.size()));
+            inorder.insert(inorder.end(), a.begin(), a.end());
+            for (int rep = 0; rep < (i == 0 ? 2 : 1); ++rep) {
+                reversed.push_back(0x20);
+                reversed.push_back(static_cast<std::uint8_t>(b.size()));
+                reversed.insert(reversed.end(), b.begin(), b.end());
+            }
+        }
+        write("reassembly", "inorder_" + std::to_string(mtu) + ".bin", inorder);
+        write("reassembly", "reversed_dup_" + std::to_string(mtu) + ".bin", reversed);
+    }
+
+    ResultFrame r;
+    r.model_id = 0x3A5B'1C2Du;
+    r.sequence = 7;
+    r.k = 3;
+    r.top[0] = {5, 127};
+    r.top[1] = {2, -100};
+    r.top[2] = {0, -128};
+    Bytes rb(64);
+    rb.resize(encode_result(r, rb));
+    write("result_slip", "result_top3.bin", rb);
+    Bytes wire;
+    slip::encode(rb, [&](std::uint8_t b) { wire.push_back(b); });
+    slip::encode(Bytes{0xC0, 0xDB, 1, 2}, [&](std::uint8_t b) { wire.push_back(b); });
+    write("result_slip", "slip_two_packets.bin", wire);
+    std::printf("corpus written to %s\n", root.string().c_str());
+    return 0;
+}
