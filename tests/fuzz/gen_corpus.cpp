@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     std::vector<Bytes> frames;
     for (const Encoding e : {Encoding::raw, Encoding::fill_rle, Encoding::fill_bitmap}) {
         frames.push_back(frame(h, t, e));
-        write("frame", std::string("int8_") + names[k++] + ".bin", frames.back());
+        write("frame", std::string("int8_") + names[k++] + "", frames.back());
     }
     FrameHeader f = h;
     f.kind = Kind::result;
@@ -75,7 +75,7 @@ int main(int argc, char** argv) {
     f.h = 1;
     f.w = 1;
     f.c = 4;
-    write("frame", "float32_result.bin", frame(f, Bytes(16, 0), Encoding::fill_rle));
+    write("frame", "float32_result", frame(f, Bytes(16, 0), Encoding::fill_rle));
 
     k = 0;
     for (const Encoding e : {Encoding::raw, Encoding::fill_rle, Encoding::fill_bitmap}) {
@@ -86,7 +86,7 @@ int main(int argc, char** argv) {
             Bytes rec{static_cast<std::uint8_t>(e), 0x80, static_cast<std::uint8_t>(x.size()),
                       static_cast<std::uint8_t>(x.size() >> 8)};
             rec.insert(rec.end(), enc.begin(), enc.end());
-            write("payload", std::string(names[k]) + "_" + std::to_string(seed) + ".bin", rec);
+            write("payload", std::string(names[k]) + "_" + std::to_string(seed) + "", rec);
         }
         ++k;
     }
@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
                 reversed.insert(reversed.end(), b.begin(), b.end());
             }
         }
-        write("reassembly", "inorder_" + std::to_string(mtu) + ".bin", inorder);
-        write("reassembly", "reversed_dup_" + std::to_string(mtu) + ".bin", reversed);
+        write("reassembly", "inorder_" + std::to_string(mtu) + "", inorder);
+        write("reassembly", "reversed_dup_" + std::to_string(mtu) + "", reversed);
     }
 
     ResultFrame r;
@@ -126,11 +126,11 @@ int main(int argc, char** argv) {
     r.top[2] = {0, -128};
     Bytes rb(64);
     rb.resize(encode_result(r, rb));
-    write("result_slip", "result_top3.bin", rb);
+    write("result_slip", "result_top3", rb);
     Bytes wire;
     slip::encode(rb, [&](std::uint8_t b) { wire.push_back(b); });
     slip::encode(Bytes{0xC0, 0xDB, 1, 2}, [&](std::uint8_t b) { wire.push_back(b); });
-    write("result_slip", "slip_two_packets.bin", wire);
+    write("result_slip", "slip_two_packets", wire);
     std::printf("corpus written to %s\n", root.string().c_str());
     return 0;
 }
