@@ -3,6 +3,9 @@
 #include <type_traits>
 
 #include "mote/core/diagnostics.hpp"
+#include "mote/core/config.hpp"
+#include "mote/kernels/conv2d.hpp"
+#include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/conv2d.hpp"
 #include "mote/layers/layer.hpp"
 #include "mote/layers/window_checks.hpp"
@@ -42,8 +45,16 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
-    static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
-        reference::conv2d(Base::geometry, reference::view_of(requant), in, W.values.data(), out);
+    static constexpr auto params = kernels::channel_params(requant);
+    static constexpr std::size_t scratch_bytes =
+        config::reference_kernels ? 0 : kernels::conv2d_scratch_bytes(Base::geometry);
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
+        if constexpr (config::reference_kernels)
+            reference::conv2d(Base::geometry, reference::view_of(requant), in, W.values.data(), out);
+        else
+            kernels::conv2d(Base::geometry, kernels::view_of(params), requant.input_zero_point, in,
+                            kernels::gemm_weights<kernels::Primitives, W, Filters, Base::taps>(),
+                            out, scratch);
     }
 };
 

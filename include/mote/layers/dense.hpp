@@ -3,6 +3,9 @@
 #include <type_traits>
 
 #include "mote/core/diagnostics.hpp"
+#include "mote/core/config.hpp"
+#include "mote/kernels/fully_connected.hpp"
+#include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/fully_connected.hpp"
 #include "mote/layers/layer.hpp"
 #include "mote/quant/channel_requant.hpp"
@@ -37,9 +40,17 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
-    static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
-        reference::fully_connected(Base::inputs, Units, reference::view_of(requant), in,
-                                   W.values.data(), out);
+    static constexpr auto params = kernels::channel_params(requant);
+    static constexpr std::size_t scratch_bytes =
+        config::reference_kernels ? 0 : kernels::fully_connected_scratch_bytes(Base::inputs);
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
+        if constexpr (config::reference_kernels)
+            reference::fully_connected(Base::inputs, Units, reference::view_of(requant), in,
+                                       W.values.data(), out);
+        else
+            kernels::fully_connected(Base::inputs, Units, kernels::view_of(params), in,
+                                     kernels::gemm_weights<kernels::Primitives, W, Units, Base::inputs>(),
+                                     out, scratch);
     }
 };
 

@@ -3,6 +3,8 @@
 #include <type_traits>
 
 #include "mote/core/diagnostics.hpp"
+#include "mote/core/config.hpp"
+#include "mote/kernels/depthwise_conv2d.hpp"
 #include "mote/kernels/reference/depthwise_conv2d.hpp"
 #include "mote/layers/layer.hpp"
 #include "mote/layers/window_checks.hpp"
@@ -44,9 +46,16 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
+    static constexpr bool fast =
+        !config::reference_kernels && kernels::depthwise_supported(Base::geometry, M);
+    static constexpr auto params = kernels::channel_params(requant);
     static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
-        reference::depthwise_conv2d(Base::geometry, M, reference::view_of(requant), in,
-                                    W.values.data(), out);
+        if constexpr (fast)
+            kernels::depthwise_conv2d(Base::geometry, kernels::view_of(params),
+                                      requant.input_zero_point, in, W.values.data(), out);
+        else
+            reference::depthwise_conv2d(Base::geometry, M, reference::view_of(requant), in,
+                                        W.values.data(), out);
     }
 };
 

@@ -1,0 +1,113 @@
+#pragma once
+// x86-64 primitives: SSE2 (the x86-64 baseline, so the default build without -march uses them).
+// PMADDWD is the SMLAD of SSE2: int16 column × int8 weights widened in registers. Tails scalar.
+#include <emmintrin.h>
+
+#include <cstdint>
+
+#include "mote/kernels/requant.hpp"
+
+namespace mote::kernels::arch::x86 {
+
+inline __m128i widen8(const std::int8_t* p) {  // 8 int8 → 8 int16
+    const __m128i v = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+    return _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8);
+}
+inline __m128i load16(const std::int16_t* p) {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+}
+inline std::int32_t hsum(__m128i v) {
+    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0x4E));
+    v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0xB1));
+    return _mm_cvtsi128_si32(v);
+}
+
+struct Primitives {
+    using col_t = std::int16_t;
+    static constexpr bool permute4 = false;
+
+    static void load_col(const std::int8_t* src, col_t* dst, int n) {
+        int i = 0;
+        for (; i + 16 <= n; i += 16) {
+            const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i), _mm_srai_epi16(_mm_unpacklo_epi8(v, v), 8));
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i + 8), _mm_srai_epi16(_mm_unpackhi_epi8(v, v), 8));
+        }
+        for (; i < n; ++i) dst[i] = src[i];
+    }
+    static void fill_col(col_t* dst, int n, std::int32_t v) {
+        for (int i = 0; i < n; ++i) dst[i] = static_cast<col_t>(v);
+    }
+    static void dot_2x2(const col_t* c0, const col_t* c1, const std::int8_t* w0,
+                        const std::int8_t* w1, int k, std::int32_t* acc) {
+        __m128i a0 = _mm_setzero_si128(), a1 = a0, a2 = a0, a3 = a0;
+        int i = 0;
+        for (; i + 8 <= k; i += 8) {
+            const __m128i x0 = load16(c0 + i), x1 = load16(c1 + i);
+            const __m128i v0 = widen8(w0 + i), v1 = widen8(w1 + i);
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(x0, v0));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(x0, v1));
+            a2 = _mm_add_epi32(a2, _mm_madd_epi16(x1, v0));
+            a3 = _mm_add_epi32(a3, _mm_madd_epi16(x1, v1));
+        }
+        std::int32_t s0 = acc[0] + hsum(a0), s1 = acc[1] + hsum(a1), s2 = acc[2] + hsum(a2),
+                     s3 = acc[3] + hsum(a3);
+        for (; i < k; ++i) {
+            s0 += c0[i] * w0[i], s1 += c0[i] * w1[i], s2 += c1[i] * w0[i], s3 += c1[i] * w1[i];
+        }
+        acc[0] = s0, acc[1] = s1, acc[2] = s2, acc[3] = s3;
+    }
+    static void dot_1x2(const col_t* c, const std::int8_t* w0, const std::int8_t* w1, int k,
+                        std::int32_t* acc) {
+        __m128i a0 = _mm_setzero_si128(), a1 = a0;
+        int i = 0;
+        for (; i + 8 <= k; i += 8) {
+            const __m128i x = load16(c + i);
+            a0 = _mm_add_epi32(a0, _mm_madd_epi16(x, widen8(w0 + i)));
+            a1 = _mm_add_epi32(a1, _mm_madd_epi16(x, widen8(w1 + i)));
+        }
+        std::int32_t s0 = acc[0] + hsum(a0), s1 = acc[1] + hsum(a1);
+        for (; i < k; ++i) s0 += c[i] * w0[i], s1 += c[i] * w1[i];
+        acc[0] = s0, acc[1] = s1;
+    }
+    static std::int32_t dot_1x1(const col_t* c, const std::int8_t* w, int k, std::int32_t acc) {
+        __m128i a = _mm_setzero_si128();
+        int i = 0;
+        for (; i + 8 <= k; i += 8) a = _mm_add_epi32(a, _mm_madd_epi16(load16(c + i), widen8(w + i)));
+        acc += hsum(a);
+        for (; i < k; ++i) acc += c[i] * w[i];
+        return acc;
+    }
+    static void dw_taps(const std::int8_t* const* taps, int ntaps, const std::int8_t* w,
+                        int stride, int n, std::int32_t* acc) {
+        int c = 0;
+        for (; c + 8 <= n; c += 8) {
+            __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + c));
+            __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + c + 4));
+            for (int t = 0; t < ntaps; ++t) {
+                const __m128i prod = _mm_mullo_epi16(widen8(taps[t] + c), widen8(w + t * stride + c));
+                lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(prod, prod), 16));
+                hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(prod, prod), 16));
+            }
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + c), lo);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + c + 4), hi);
+        }
+        for (; c < n; ++c) {
+            std::int32_t a = acc[c];
+            for (int t = 0; t < ntaps; ++t) a += static_cast<std::int32_t>(taps[t][c]) * w[t * stride + c];
+            acc[c] = a;
+        }
+    }
+    static void requantize_pair(std::int32_t a0, std::int32_t a1, const Requant& q, int first,
+                                std::int8_t* out) {
+        out[0] = requantize_to_int8(a0, q, first);
+        out[1] = requantize_to_int8(a1, q, first + 1);
+    }
+    // out[i] = requantized acc[i] for channels first .. first + n − 1
+    static void requantize_row(const std::int32_t* acc, const Requant& q, int first, int n,
+                               std::int8_t* out) {
+        requantize_row_scalar(acc, q, first, n, out);
+    }
+};
+
+}  // namespace mote::kernels::arch::x86

@@ -1,0 +1,140 @@
+#pragma once
+// Conv2D int8, optimized: im2col of two output pixels at a time (int16 or int8, as the primitive
+// set wants), then a GEMM micro-kernel of 2 pixels × 2 output channels over the whole window,
+// requantization fused into the output store. Pointwise (1×1, stride 1) convolutions with an
+// int8 column read the input in place (a plain GEMM). Columns of up to `stack_column_bytes`
+// live on the stack; larger ones in the layer's scratch (counted in the arena at compile time).
+// Bit-exact to reference::conv2d (padding taps read as the input zero point, bias folded).
+#include <cstddef>
+#include <cstdint>
+
+#include "mote/core/shape.hpp"
+#include "mote/kernels/primitives.hpp"
+#include "mote/kernels/requant.hpp"
+
+namespace mote::kernels {
+
+constexpr std::size_t align16(std::size_t n) { return (n + 15) & ~std::size_t{15}; }
+
+inline constexpr std::size_t stack_column_bytes = 512;  // both columns together
+
+constexpr bool is_pointwise(const WindowGeometry& g) {
+    return g.kernel_h == 1 && g.kernel_w == 1 && g.stride_h == 1 && g.stride_w == 1 &&
+           g.pad_top == 0 && g.pad_left == 0;
+}
+
+// Bytes of one column, 0 when the input is read in place.
+template <class P = Primitives>
+constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
+    if (sizeof(typename P::col_t) == 1 && is_pointwise(g)) return 0;
+    return align16(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * sizeof(typename P::col_t));
+}
+
+template <class P = Primitives>
+constexpr std::size_t conv2d_scratch_bytes(const WindowGeometry& g) {
+    const std::size_t cols = 2 * conv2d_column_bytes<P>(g);
+    return cols <= stack_column_bytes ? 0 : cols;
+}
+
+namespace detail {
+// The im2col column of output pixel p (or the input pixel itself, read in place).
+template <class P>
+inline const typename P::col_t* column(const WindowGeometry& g, std::int32_t zp,
+                                       const std::int8_t* in, int p, typename P::col_t* col) {
+    if (is_pointwise(g)) {
+        const std::int8_t* src = in + static_cast<std::ptrdiff_t>(p) * g.in_c;
+        if constexpr (sizeof(typename P::col_t) == 1) {
+            return reinterpret_cast<const typename P::col_t*>(src);
+        } else {
+            P::load_col(src, col, g.in_c);
+            return col;
+        }
+    }
+    const int oy = p / g.out_w, ox = p - oy * g.out_w;
+    const int iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
+    typename P::col_t* d = col;
+    for (int ky = 0; ky < g.kernel_h; ++ky) {
+        const int iy = iy0 + ky * g.dilation_h;
+        const bool row_in = iy >= 0 && iy < g.in_h;
+        if (row_in && g.dilation_w == 1 && ix0 >= 0 && ix0 + g.kernel_w <= g.in_w) {
+            // the whole kernel row is inside and contiguous in memory
+            P::load_col(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix0) * g.in_c, d,
+                        g.kernel_w * g.in_c);
+            d += g.kernel_w * g.in_c;
+            continue;
+        }
+        for (int kx = 0; kx < g.kernel_w; ++kx) {
+            const int ix = ix0 + kx * g.dilation_w;
+            if (row_in && ix >= 0 && ix < g.in_w)
+                P::load_col(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * g.in_c, d, g.in_c);
+            else
+                P::fill_col(d, g.in_c, zp);
+            d += g.in_c;
+        }
+    }
+    return col;
+}
+
+template <class P>
+inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
+                           const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                           typename P::col_t* col0, typename P::col_t* col1) {
+    using col_t = typename P::col_t;
+    const int k = g.kernel_h * g.kernel_w * g.in_c;
+    const int oc = g.out_c;
+    const int pixels = g.out_h * g.out_w;
+    const std::int32_t* bias = q.bias;
+    int p = 0;
+    for (; p + 1 < pixels; p += 2) {
+        const col_t* c0 = column<P>(g, zp, in, p, col0);
+        const col_t* c1 = column<P>(g, zp, in, p + 1, col1);
+        std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
+        std::int8_t* out1 = out0 + oc;
+        const std::int8_t* w = weights;
+        int o = 0;
+        for (; o + 1 < oc; o += 2, w += 2 * k) {
+            std::int32_t a[4] = {bias[o], bias[o + 1], bias[o], bias[o + 1]};
+            P::dot_2x2(c0, c1, w, w + k, k, a);
+            P::requantize_pair(a[0], a[1], q, o, out0 + o);
+            P::requantize_pair(a[2], a[3], q, o, out1 + o);
+        }
+        if (o < oc) {
+            out0[o] = requantize_to_int8(P::dot_1x1(c0, w, k, bias[o]), q, o);
+            out1[o] = requantize_to_int8(P::dot_1x1(c1, w, k, bias[o]), q, o);
+        }
+    }
+    if (p < pixels) {
+        const col_t* c0 = column<P>(g, zp, in, p, col0);
+        std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
+        const std::int8_t* w = weights;
+        int o = 0;
+        for (; o + 1 < oc; o += 2, w += 2 * k) {
+            std::int32_t a[2] = {bias[o], bias[o + 1]};
+            P::dot_1x2(c0, w, w + k, k, a);
+            P::requantize_pair(a[0], a[1], q, o, out0 + o);
+        }
+        if (o < oc) out0[o] = requantize_to_int8(P::dot_1x1(c0, w, k, bias[o]), q, o);
+    }
+}
+}  // namespace detail
+
+// weights: [O, K] with K = KH·KW·C_in, in P's order (kernels/pack.hpp). scratch: at least
+// conv2d_scratch_bytes<P>(g) bytes, 16-byte aligned.
+template <class P = Primitives>
+inline void conv2d(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
+                   const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                   std::byte* scratch) {
+    using col_t = typename P::col_t;
+    const std::size_t col_bytes = conv2d_column_bytes<P>(g);
+    if (2 * col_bytes <= stack_column_bytes) {
+        alignas(16) col_t cols[stack_column_bytes / sizeof(col_t)];
+        detail::conv2d_columns<P>(g, q, input_zero_point, in, weights, out, cols,
+                                  cols + col_bytes / sizeof(col_t));
+    } else {
+        auto* col0 = reinterpret_cast<col_t*>(scratch);
+        detail::conv2d_columns<P>(g, q, input_zero_point, in, weights, out, col0,
+                                  col0 + col_bytes / sizeof(col_t));
+    }
+}
+
+}  // namespace mote::kernels

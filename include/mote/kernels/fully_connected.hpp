@@ -1,0 +1,60 @@
+#pragma once
+// FullyConnected int8, optimized: the input becomes one column (widened once if the primitive
+// set wants int16; on the stack when small, else the layer's scratch), then 2 output units per
+// pass with requantization fused into the store. Bit-exact to reference::fully_connected.
+#include <cstddef>
+#include <cstdint>
+
+#include "mote/kernels/conv2d.hpp"
+
+namespace mote::kernels {
+
+template <class P = Primitives>
+constexpr std::size_t fully_connected_column_bytes(int inputs) {
+    return sizeof(typename P::col_t) == 1
+               ? 0
+               : align16(static_cast<std::size_t>(inputs) * sizeof(typename P::col_t));
+}
+
+template <class P = Primitives>
+constexpr std::size_t fully_connected_scratch_bytes(int inputs) {
+    const std::size_t col = fully_connected_column_bytes<P>(inputs);
+    return col <= stack_column_bytes ? 0 : col;
+}
+
+namespace detail {
+template <class P>
+inline void fully_connected_column(int inputs, int outputs, const Requant& q,
+                                   const typename P::col_t* c, const std::int8_t* weights,
+                                   std::int8_t* out) {
+    const std::int8_t* w = weights;
+    int o = 0;
+    for (; o + 1 < outputs; o += 2, w += 2 * inputs) {
+        std::int32_t a[2] = {q.bias[o], q.bias[o + 1]};
+        P::dot_1x2(c, w, w + inputs, inputs, a);
+        P::requantize_pair(a[0], a[1], q, o, out + o);
+    }
+    if (o < outputs) out[o] = requantize_to_int8(P::dot_1x1(c, w, inputs, q.bias[o]), q, o);
+}
+}  // namespace detail
+
+// weights: [outputs, inputs] in P's order (kernels/pack.hpp).
+template <class P = Primitives>
+inline void fully_connected(int inputs, int outputs, const Requant& q, const std::int8_t* in,
+                            const std::int8_t* weights, std::int8_t* out, std::byte* scratch) {
+    using col_t = typename P::col_t;
+    if constexpr (sizeof(col_t) == 1) {
+        detail::fully_connected_column<P>(inputs, outputs, q, reinterpret_cast<const col_t*>(in),
+                                          weights, out);
+    } else if (fully_connected_column_bytes<P>(inputs) <= stack_column_bytes) {
+        alignas(16) col_t col[stack_column_bytes / sizeof(col_t)];
+        P::load_col(in, col, inputs);
+        detail::fully_connected_column<P>(inputs, outputs, q, col, weights, out);
+    } else {
+        auto* col = reinterpret_cast<col_t*>(scratch);
+        P::load_col(in, col, inputs);
+        detail::fully_connected_column<P>(inputs, outputs, q, col, weights, out);
+    }
+}
+
+}  // namespace mote::kernels

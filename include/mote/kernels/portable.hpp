@@ -1,0 +1,70 @@
+#pragma once
+// Portable primitives (plain C++): the last rung of the ladder in kernels/primitives.hpp, used
+// on cores without DSP/Helium (Cortex-M0/M3) and wherever no SIMD primitive exists. The im2col
+// column stays int8 here, so pointwise convolutions and dense layers read their input in place.
+#include <cstdint>
+
+#include "mote/kernels/requant.hpp"
+
+namespace mote::kernels::portable {
+
+struct Primitives {
+    using col_t = std::int8_t;        // element type of an im2col column
+    static constexpr bool permute4 = false;  // weights in TFLite order
+
+    static void load_col(const std::int8_t* src, col_t* dst, int n) {
+        for (int i = 0; i < n; ++i) dst[i] = src[i];
+    }
+    static void fill_col(col_t* dst, int n, std::int32_t v) {
+        for (int i = 0; i < n; ++i) dst[i] = static_cast<col_t>(v);
+    }
+    // acc[0] += c0·w0, acc[1] += c0·w1, acc[2] += c1·w0, acc[3] += c1·w1
+    static void dot_2x2(const col_t* c0, const col_t* c1, const std::int8_t* w0,
+                        const std::int8_t* w1, int k, std::int32_t* acc) {
+        std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+        for (int i = 0; i < k; ++i) {
+            const std::int32_t x0 = c0[i], x1 = c1[i], v0 = w0[i], v1 = w1[i];
+            a0 += x0 * v0;
+            a1 += x0 * v1;
+            a2 += x1 * v0;
+            a3 += x1 * v1;
+        }
+        acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+    }
+    // acc[j] += c·w_j for four weight rows w, w + k, w + 2k, w + 3k... (rows given separately)
+    static void dot_1x2(const col_t* c, const std::int8_t* w0, const std::int8_t* w1, int k,
+                        std::int32_t* acc) {
+        std::int32_t a0 = acc[0], a1 = acc[1];
+        for (int i = 0; i < k; ++i) {
+            const std::int32_t x = c[i];
+            a0 += x * w0[i];
+            a1 += x * w1[i];
+        }
+        acc[0] = a0, acc[1] = a1;
+    }
+    static std::int32_t dot_1x1(const col_t* c, const std::int8_t* w, int k, std::int32_t acc) {
+        for (int i = 0; i < k; ++i) acc += static_cast<std::int32_t>(c[i]) * w[i];
+        return acc;
+    }
+    // Depthwise: acc[c] += Σ_t taps[t][c] · w[t·stride + c] for c in [0, n).
+    static void dw_taps(const std::int8_t* const* taps, int ntaps, const std::int8_t* w,
+                        int stride, int n, std::int32_t* acc) {
+        for (int t = 0; t < ntaps; ++t) {
+            const std::int8_t* x = taps[t];
+            const std::int8_t* wt = w + t * stride;
+            for (int c = 0; c < n; ++c) acc[c] += static_cast<std::int32_t>(x[c]) * wt[c];
+        }
+    }
+    static void requantize_pair(std::int32_t a0, std::int32_t a1, const Requant& q, int first,
+                                std::int8_t* out) {
+        out[0] = requantize_to_int8(a0, q, first);
+        out[1] = requantize_to_int8(a1, q, first + 1);
+    }
+    // out[i] = requantized acc[i] for channels first .. first + n − 1
+    static void requantize_row(const std::int32_t* acc, const Requant& q, int first, int n,
+                               std::int8_t* out) {
+        requantize_row_scalar(acc, q, first, n, out);
+    }
+};
+
+}  // namespace mote::kernels::portable
