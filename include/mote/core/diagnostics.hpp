@@ -1,7 +1,8 @@
 #pragma once
 // Compile-time diagnostics in the user's terms. A failing check instantiates one of these
 // templates; the compiler prints its arguments (layer index, both shapes or counts) in the
-// "required from" line right above the message.
+// "required from" line right above the message. A layer is bound once with its index (checked)
+// and once with index −1 (the step's type, shared between models); only the first reports.
 #include <cstddef>
 
 #include "mote/core/shape.hpp"
@@ -16,34 +17,34 @@ namespace diagnostic {
 
 template <int LayerIndex, Shape Got, Shape Expected>
 struct ShapeMismatch {
-    static_assert(Got == Expected,
+    static_assert(LayerIndex < 0 || Got == Expected,
                   "mote: layer input shape mismatch: ShapeMismatch<layer index, shape it gets, "
                   "shape it needs>");
-    static constexpr bool ok = Got == Expected;
+    static constexpr bool ok = LayerIndex < 0 || Got == Expected;
 };
 
 template <int LayerIndex, std::size_t Got, std::size_t Expected>
 struct WeightCountMismatch {
-    static_assert(Got == Expected,
+    static_assert(LayerIndex < 0 || Got == Expected,
                   "mote: weight array has the wrong number of elements: "
                   "WeightCountMismatch<layer index, elements given, elements the layer needs>");
-    static constexpr bool ok = Got == Expected;
+    static constexpr bool ok = LayerIndex < 0 || Got == Expected;
 };
 
 template <int LayerIndex, std::size_t Got, std::size_t Expected>
 struct ElementCountMismatch {
-    static_assert(Got == Expected,
+    static_assert(LayerIndex < 0 || Got == Expected,
                   "mote: Reshape changes the number of elements: "
                   "ElementCountMismatch<layer index, elements in, elements out>");
-    static constexpr bool ok = Got == Expected;
+    static constexpr bool ok = LayerIndex < 0 || Got == Expected;
 };
 
 template <int LayerIndex, Shape In>
 struct EmptyOutput {
-    static_assert(In.h < 0,
+    static_assert(LayerIndex < 0,
                   "mote: window larger than its input gives an empty output: "
                   "EmptyOutput<layer index, input shape>");
-    static constexpr bool ok = false;
+    static constexpr bool ok = LayerIndex < 0;
 };
 
 }  // namespace diagnostic

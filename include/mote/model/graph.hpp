@@ -69,10 +69,15 @@ struct append_step<Bound, NB, type_list<Steps...>, Values<V0, V...>> {
 };
 
 // --- one plain layer (the primary template); combinators specialize below -----------------
+// The layer is bound twice: with its step index, which is what its checks name in a
+// diagnostic, and index-free (-1) for the step itself, so that a layer bound to the same input
+// is one type in every model it appears in (a model, its heads and tails) and its folded
+// constants and code exist once.
 template <class Layer, class S>
 struct apply {
-    using bound = typename Layer::template bind<typename input_of<typename S::current>::type,
-                                                static_cast<int>(S::steps::size)>;
+    using in = typename input_of<typename S::current>::type;
+    static_assert(sizeof(typename Layer::template bind<in, static_cast<int>(S::steps::size)>) > 0);
+    using bound = typename Layer::template bind<in, -1>;
     using type = typename append_step<bound, S::next_buffer, typename S::steps,
                                       typename S::current>::type;
 };

@@ -31,10 +31,27 @@ struct Placement {
     bool ok = true;
 };
 
+// The items that take arena space (size > 0), as indices: everything below walks only these.
 template <std::size_t N>
-constexpr bool fits_at(const std::array<Item, N>& items, const std::array<bool, N>& placed,
-                       const std::array<std::size_t, N>& offset, std::size_t i, std::size_t at) {
-    for (std::size_t j = 0; j < N; ++j) {
+struct Active {
+    std::array<std::size_t, N> index{};
+    std::size_t count = 0;
+};
+
+template <std::size_t N>
+constexpr Active<N> active_items(const std::array<Item, N>& items) {
+    Active<N> a{};
+    for (std::size_t i = 0; i < N; ++i)
+        if (items[i].size != 0) a.index[a.count++] = i;
+    return a;
+}
+
+template <std::size_t N>
+constexpr bool fits_at(const std::array<Item, N>& items, const Active<N>& active,
+                       const std::array<bool, N>& placed, const std::array<std::size_t, N>& offset,
+                       std::size_t i, std::size_t at) {
+    for (std::size_t k = 0; k < active.count; ++k) {
+        const std::size_t j = active.index[k];
         if (!placed[j] || !lifetimes_overlap(items[i], items[j])) continue;
         const bool apart = at + align_up(items[i].size) <= offset[j] ||
                            offset[j] + align_up(items[j].size) <= at;
@@ -56,22 +73,26 @@ constexpr std::size_t lower_bound_bytes(const std::array<Item, N>& items, int st
 }
 
 // Lowest offset (from_top: highest, below `limit`) where item i fits; `limit` + 1 if none.
+// Candidates: the ends of the range and the edges of every placed item it overlaps in time.
 template <std::size_t N>
-constexpr std::size_t find_slot(const std::array<Item, N>& items, const std::array<bool, N>& placed,
+constexpr std::size_t find_slot(const std::array<Item, N>& items, const Active<N>& active,
+                                const std::array<bool, N>& placed,
                                 const std::array<std::size_t, N>& offset, std::size_t i,
                                 std::size_t limit, bool from_top) {
     const std::size_t size = align_up(items[i].size);
     std::size_t best = limit + 1;
     const auto consider = [&](std::size_t at) {
-        if (at + size > limit || !fits_at(items, placed, offset, i, at)) return;
-        if (best == limit + 1 || (from_top ? at > best : at < best)) best = at;
+        if (at + size > limit) return;
+        if (best != limit + 1 && (from_top ? at <= best : at >= best)) return;
+        if (fits_at(items, active, placed, offset, i, at)) best = at;
     };
     if (from_top) {
         if (size <= limit) consider(limit - size);
     } else {
         consider(0);
     }
-    for (std::size_t j = 0; j < N; ++j) {
+    for (std::size_t k = 0; k < active.count; ++k) {
+        const std::size_t j = active.index[k];
         if (!placed[j] || !lifetimes_overlap(items[i], items[j])) continue;
         if (from_top) {
             if (offset[j] >= size) consider(offset[j] - size);
@@ -83,22 +104,22 @@ constexpr std::size_t find_slot(const std::array<Item, N>& items, const std::arr
 }
 
 template <std::size_t N>
-constexpr Placement<N> place_alternating(const std::array<Item, N>& items, std::size_t limit) {
+constexpr Placement<N> place_alternating(const std::array<Item, N>& items, const Active<N>& active,
+                                         std::size_t limit) {
     Placement<N> p{};
     std::array<bool, N> placed{};
-    std::array<std::size_t, N> order{};
-    for (std::size_t i = 0; i < N; ++i) order[i] = i;
-    for (std::size_t a = 1; a < N; ++a) {  // insertion sort by birth: stable
-        const std::size_t key = order[a];
+    Active<N> order = active;
+    for (std::size_t a = 1; a < order.count; ++a) {  // insertion sort by birth: stable
+        const std::size_t key = order.index[a];
         std::size_t b = a;
-        for (; b > 0 && items[order[b - 1]].first > items[key].first; --b) order[b] = order[b - 1];
-        order[b] = key;
+        for (; b > 0 && items[order.index[b - 1]].first > items[key].first; --b)
+            order.index[b] = order.index[b - 1];
+        order.index[b] = key;
     }
     bool top = false;
-    for (std::size_t k = 0; k < N; ++k) {
-        const std::size_t i = order[k];
-        if (items[i].size == 0) continue;
-        const std::size_t at = find_slot(items, placed, p.offset, i, limit, top);
+    for (std::size_t k = 0; k < order.count; ++k) {
+        const std::size_t i = order.index[k];
+        const std::size_t at = find_slot(items, active, placed, p.offset, i, limit, top);
         if (at == limit + 1) {
             p.ok = false;
             return p;
@@ -113,21 +134,21 @@ constexpr Placement<N> place_alternating(const std::array<Item, N>& items, std::
 }
 
 template <std::size_t N>
-constexpr Placement<N> place_greedy(const std::array<Item, N>& items) {
+constexpr Placement<N> place_greedy(const std::array<Item, N>& items, const Active<N>& active) {
     Placement<N> p{};
     std::array<bool, N> placed{};
     std::size_t total = 0;
     for (const Item& it : items) total += align_up(it.size);
-    for (std::size_t round = 0; round < N; ++round) {
+    for (std::size_t round = 0; round < active.count; ++round) {
         std::size_t pick = N;  // the largest unplaced item, earliest born on ties
-        for (std::size_t i = 0; i < N; ++i) {
-            if (placed[i] || items[i].size == 0) continue;
+        for (std::size_t k = 0; k < active.count; ++k) {
+            const std::size_t i = active.index[k];
+            if (placed[i]) continue;
             if (pick == N || items[i].size > items[pick].size ||
                 (items[i].size == items[pick].size && items[i].first < items[pick].first))
                 pick = i;
         }
-        if (pick == N) break;
-        const std::size_t at = find_slot(items, placed, p.offset, pick, total, false);
+        const std::size_t at = find_slot(items, active, placed, p.offset, pick, total, false);
         p.offset[pick] = at;
         placed[pick] = true;
         const std::size_t end = at + align_up(items[pick].size);
@@ -138,8 +159,10 @@ constexpr Placement<N> place_greedy(const std::array<Item, N>& items) {
 
 template <std::size_t N>
 constexpr Placement<N> place(const std::array<Item, N>& items, int steps) {
-    const Placement<N> alternating = place_alternating(items, lower_bound_bytes(items, steps));
-    const Placement<N> greedy = place_greedy(items);
+    const Active<N> active = active_items(items);
+    const Placement<N> alternating =
+        place_alternating(items, active, lower_bound_bytes(items, steps));
+    const Placement<N> greedy = place_greedy(items, active);
     return alternating.ok && alternating.bytes <= greedy.bytes ? alternating : greedy;
 }
 
