@@ -75,6 +75,10 @@ inline const typename P::col_t* column(const WindowGeometry& g, std::int32_t zp,
     return col;
 }
 
+// Output channels go in chunks: accumulators of 2 pixels × `out_chunk` channels on the stack,
+// then one requantize_row per pixel (vectorized where the primitive set can).
+inline constexpr int out_chunk = 16;
+
 template <class P>
 inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
                            const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
@@ -84,6 +88,7 @@ inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32
     const int oc = g.out_c;
     const int pixels = g.out_h * g.out_w;
     const std::int32_t* bias = q.bias;
+    alignas(16) std::int32_t acc0[out_chunk], acc1[out_chunk];
     int p = 0;
     for (; p + 1 < pixels; p += 2) {
         const col_t* c0 = column<P>(g, zp, in, p, col0);
@@ -91,29 +96,37 @@ inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
         std::int8_t* out1 = out0 + oc;
         const std::int8_t* w = weights;
-        int o = 0;
-        for (; o + 1 < oc; o += 2, w += 2 * k) {
-            std::int32_t a[4] = {bias[o], bias[o + 1], bias[o], bias[o + 1]};
-            P::dot_2x2(c0, c1, w, w + k, k, a);
-            P::requantize_pair(a[0], a[1], q, o, out0 + o);
-            P::requantize_pair(a[2], a[3], q, o, out1 + o);
-        }
-        if (o < oc) {
-            out0[o] = requantize_to_int8(P::dot_1x1(c0, w, k, bias[o]), q, o);
-            out1[o] = requantize_to_int8(P::dot_1x1(c1, w, k, bias[o]), q, o);
+        for (int o0 = 0; o0 < oc; o0 += out_chunk) {
+            const int n = oc - o0 < out_chunk ? oc - o0 : out_chunk;
+            int j = 0;
+            for (; j + 1 < n; j += 2, w += 2 * k) {
+                std::int32_t a[4] = {bias[o0 + j], bias[o0 + j + 1], bias[o0 + j], bias[o0 + j + 1]};
+                P::dot_2x2(c0, c1, w, w + k, k, a);
+                acc0[j] = a[0], acc0[j + 1] = a[1], acc1[j] = a[2], acc1[j + 1] = a[3];
+            }
+            if (j < n) {  // odd last channel (only in the last chunk: out_chunk is even)
+                acc0[j] = P::dot_1x1(c0, w, k, bias[o0 + j]);
+                acc1[j] = P::dot_1x1(c1, w, k, bias[o0 + j]);
+            }
+            P::requantize_row(acc0, q, o0, n, out0 + o0);
+            P::requantize_row(acc1, q, o0, n, out1 + o0);
         }
     }
     if (p < pixels) {
         const col_t* c0 = column<P>(g, zp, in, p, col0);
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
         const std::int8_t* w = weights;
-        int o = 0;
-        for (; o + 1 < oc; o += 2, w += 2 * k) {
-            std::int32_t a[2] = {bias[o], bias[o + 1]};
-            P::dot_1x2(c0, w, w + k, k, a);
-            P::requantize_pair(a[0], a[1], q, o, out0 + o);
+        for (int o0 = 0; o0 < oc; o0 += out_chunk) {
+            const int n = oc - o0 < out_chunk ? oc - o0 : out_chunk;
+            int j = 0;
+            for (; j + 1 < n; j += 2, w += 2 * k) {
+                std::int32_t a[2] = {bias[o0 + j], bias[o0 + j + 1]};
+                P::dot_1x2(c0, w, w + k, k, a);
+                acc0[j] = a[0], acc0[j + 1] = a[1];
+            }
+            if (j < n) acc0[j] = P::dot_1x1(c0, w, k, bias[o0 + j]);
+            P::requantize_row(acc0, q, o0, n, out0 + o0);
         }
-        if (o < oc) out0[o] = requantize_to_int8(P::dot_1x1(c0, w, k, bias[o]), q, o);
     }
 }
 }  // namespace detail

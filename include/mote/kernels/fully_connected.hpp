@@ -27,14 +27,19 @@ template <class P>
 inline void fully_connected_column(int inputs, int outputs, const Requant& q,
                                    const typename P::col_t* c, const std::int8_t* weights,
                                    std::int8_t* out) {
+    alignas(16) std::int32_t acc[out_chunk];
     const std::int8_t* w = weights;
-    int o = 0;
-    for (; o + 1 < outputs; o += 2, w += 2 * inputs) {
-        std::int32_t a[2] = {q.bias[o], q.bias[o + 1]};
-        P::dot_1x2(c, w, w + inputs, inputs, a);
-        P::requantize_pair(a[0], a[1], q, o, out + o);
+    for (int o0 = 0; o0 < outputs; o0 += out_chunk) {
+        const int n = outputs - o0 < out_chunk ? outputs - o0 : out_chunk;
+        int j = 0;
+        for (; j + 1 < n; j += 2, w += 2 * inputs) {
+            std::int32_t a[2] = {q.bias[o0 + j], q.bias[o0 + j + 1]};
+            P::dot_1x2(c, w, w + inputs, inputs, a);
+            acc[j] = a[0], acc[j + 1] = a[1];
+        }
+        if (j < n) acc[j] = P::dot_1x1(c, w, inputs, q.bias[o0 + j]);
+        P::requantize_row(acc, q, o0, n, out + o0);
     }
-    if (o < outputs) out[o] = requantize_to_int8(P::dot_1x1(c, w, inputs, q.bias[o]), q, o);
 }
 }  // namespace detail
 

@@ -2,7 +2,7 @@
 // Compile-time weight re-layout. We own the weight bytes, so a primitive set that wants another
 // order gets it from a constexpr transform into a namespace-scope array (flash), never at run time.
 //
-// permute4: within each row, every full group of four [w0 w1 w2 w3] becomes [w0 w2 w1 w3], so that
+// permuted4: within each row, every full group of four [w0 w1 w2 w3] becomes [w0 w2 w1 w3], so that
 // SXTB16(word) = (w0, w1) and SXTB16(word ROR 8) = (w2, w3) pair with an int16 column (x0, x1),
 // (x2, x3) in SMLAD. The row tail (cols % 4) keeps its order.
 #include <array>
@@ -13,30 +13,52 @@
 
 namespace mote::kernels {
 
-template <const auto& W, int Rows, int Cols>
-alignas(4) inline constexpr std::array<std::int8_t, static_cast<std::size_t>(Rows) * Cols> permuted4 = [] {
-    std::array<std::int8_t, static_cast<std::size_t>(Rows) * Cols> a{};
-    const auto& v = W.values;
-    const int full = Cols & ~3;
-    for (int r = 0; r < Rows; ++r) {
-        const std::size_t base = static_cast<std::size_t>(r) * Cols;
-        int i = 0;
-        for (; i < full; i += 4) {
-            a[base + i] = v[base + i];
-            a[base + i + 1] = v[base + i + 2];
-            a[base + i + 2] = v[base + i + 1];
-            a[base + i + 3] = v[base + i + 3];
-        }
-        for (; i < Cols; ++i) a[base + i] = v[base + i];
+// dst[rows·cols] = src in `layout` (one definition for the compile-time arrays below and tests).
+constexpr void pack_weights(WeightLayout layout, const std::int8_t* src, std::int8_t* dst, int rows,
+                            int cols) {
+    const std::size_t n = static_cast<std::size_t>(rows) * cols;
+    if (layout == WeightLayout::rows) {
+        for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+        return;
     }
+    const int full = cols & ~3;
+    auto put4 = [&](std::size_t d, std::size_t s) {
+        dst[d] = src[s], dst[d + 1] = src[s + 2], dst[d + 2] = src[s + 1], dst[d + 3] = src[s + 3];
+    };
+    auto single = [&](int r) {
+        const std::size_t base = static_cast<std::size_t>(r) * cols;
+        int i = 0;
+        for (; i < full; i += 4) put4(base + i, base + i);
+        for (; i < cols; ++i) dst[base + i] = src[base + i];
+    };
+    int r = 0;
+    if (layout == WeightLayout::paired4) {
+        for (; r + 1 < rows; r += 2) {
+            const std::size_t base = static_cast<std::size_t>(r) * cols;
+            std::size_t d = base;
+            for (int i = 0; i < full; i += 4, d += 8) {
+                put4(d, base + i);
+                put4(d + 4, base + cols + i);
+            }
+            for (int i = full; i < cols; ++i) dst[d++] = src[base + i];
+            for (int i = full; i < cols; ++i) dst[d++] = src[base + cols + i];
+        }
+    }
+    for (; r < rows; ++r) single(r);
+}
+
+template <const auto& W, int Rows, int Cols, WeightLayout L>
+alignas(8) inline constexpr std::array<std::int8_t, static_cast<std::size_t>(Rows) * Cols> packed = [] {
+    std::array<std::int8_t, static_cast<std::size_t>(Rows) * Cols> a{};
+    pack_weights(L, W.values.data(), a.data(), Rows, Cols);
     return a;
 }();
 
 // Weights [Rows, Cols] in the order primitive set P wants.
 template <class P, const auto& W, int Rows, int Cols>
 constexpr const std::int8_t* gemm_weights() {
-    if constexpr (P::permute4) return permuted4<W, Rows, Cols>.data();
-    else return W.values.data();
+    if constexpr (P::layout == WeightLayout::rows) return W.values.data();
+    else return packed<W, Rows, Cols, P::layout>.data();
 }
 
 }  // namespace mote::kernels

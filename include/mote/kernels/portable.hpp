@@ -10,7 +10,7 @@ namespace mote::kernels::portable {
 
 struct Primitives {
     using col_t = std::int8_t;        // element type of an im2col column
-    static constexpr bool permute4 = false;  // weights in TFLite order
+    static constexpr WeightLayout layout = WeightLayout::rows;  // weights in TFLite order
 
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         for (int i = 0; i < n; ++i) dst[i] = src[i];
@@ -54,11 +54,6 @@ struct Primitives {
             const std::int8_t* wt = w + t * stride;
             for (int c = 0; c < n; ++c) acc[c] += static_cast<std::int32_t>(x[c]) * wt[c];
         }
-    }
-    static void requantize_pair(std::int32_t a0, std::int32_t a1, const Requant& q, int first,
-                                std::int8_t* out) {
-        out[0] = requantize_to_int8(a0, q, first);
-        out[1] = requantize_to_int8(a1, q, first + 1);
     }
     // out[i] = requantized acc[i] for channels first .. first + n − 1
     static void requantize_row(const std::int32_t* acc, const Requant& q, int first, int n,

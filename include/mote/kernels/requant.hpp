@@ -19,25 +19,39 @@
 
 namespace mote::kernels {
 
+// How a primitive set wants GEMM weights [rows, cols] laid out (kernels/pack.hpp).
+enum class WeightLayout { rows, permuted4, paired4 };
+
+// Per output channel, one 16-byte record (two LDRD on Arm): the multiplier, the shift, and the
+// rounding constant of the merged double rounding.
+struct ChannelQ {
+    std::int32_t multiplier;
+    std::int32_t shift;      // exponent < 0: −exponent − 1 (≥ 0); exponent ≥ 0: −exponent − 1 (< 0)
+    std::uint32_t round_lo;  // exponent < 0: 2^30 + 2^(30 − exponent), low and high words
+    std::int32_t round_hi;
+};
+
 template <int Channels>
 struct ChannelParams {
-    std::array<std::int32_t, Channels> bias{};        // folded bias (accumulator start)
-    std::array<std::int32_t, Channels> multiplier{};
-    std::array<std::int32_t, Channels> exponent{};    // > 0 left shift, ≤ 0 rounding right shift
-    std::array<std::int64_t, Channels> round{};       // exponent < 0: 2^30 + 2^(30 − exponent)
+    std::array<std::int32_t, Channels> bias{};  // folded bias (accumulator start)
+    std::array<ChannelQ, Channels> q{};
     std::int32_t output_zero_point = 0;
     std::int32_t min = -128, max = 127;
 };
+
+constexpr ChannelQ channel_q(std::int32_t multiplier, int exponent) {
+    const std::int64_t round =
+        exponent < 0 ? (std::int64_t{1} << 30) + (std::int64_t{1} << (30 - exponent)) : 0;
+    return {multiplier, -exponent - 1, static_cast<std::uint32_t>(round & 0xFFFFFFFF),
+            static_cast<std::int32_t>(round >> 32)};
+}
 
 template <int Channels>
 constexpr ChannelParams<Channels> channel_params(const quant::ChannelRequant<Channels>& r) {
     ChannelParams<Channels> p{};
     for (std::size_t c = 0; c < static_cast<std::size_t>(Channels); ++c) {
         p.bias[c] = r.bias[c];
-        p.multiplier[c] = r.multiplier[c];
-        p.exponent[c] = r.exponent[c];
-        const int right = r.exponent[c] < 0 ? -r.exponent[c] : 0;
-        p.round[c] = right > 0 ? (std::int64_t{1} << 30) + (std::int64_t{1} << (30 + right)) : 0;
+        p.q[c] = channel_q(r.multiplier[c], r.exponent[c]);
     }
     p.output_zero_point = r.output_zero_point;
     p.min = r.clamp.min;
@@ -48,39 +62,48 @@ constexpr ChannelParams<Channels> channel_params(const quant::ChannelRequant<Cha
 // What a kernel sees: pointers, so one instantiation serves every channel count.
 struct Requant {
     const std::int32_t* bias;
-    const std::int32_t* multiplier;
-    const std::int32_t* exponent;
-    const std::int64_t* round;
+    const ChannelQ* q;
     std::int32_t output_zero_point, min, max;
+    bool all_right_shifts = false;  // every exponent < 0: no per-output branch needed
 };
 
 template <int Channels>
 constexpr Requant view_of(const ChannelParams<Channels>& p) {
-    return {p.bias.data(), p.multiplier.data(), p.exponent.data(), p.round.data(),
-            p.output_zero_point, p.min, p.max};
+    bool right = true;
+    for (const ChannelQ& c : p.q) right = right && c.shift >= 0;
+    return {p.bias.data(), p.q.data(), p.output_zero_point, p.min, p.max, right};
 }
 
-inline std::int32_t requantize(std::int32_t acc, std::int32_t m, std::int32_t e, std::int64_t round) {
-    if (e >= 0) {
-        const auto x = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << e);
-        return static_cast<std::int32_t>((static_cast<std::int64_t>(x) * m + (std::int64_t{1} << 30)) >> 31);
+inline std::int32_t requantize(std::int32_t acc, const ChannelQ& c) {
+    if (c.shift < 0) {  // exponent ≥ 0: left shift (wrapping, as the reference), then SRDHM
+        const auto x = static_cast<std::int32_t>(static_cast<std::uint32_t>(acc) << (-c.shift - 1));
+        return static_cast<std::int32_t>((static_cast<std::int64_t>(x) * c.multiplier + (std::int64_t{1} << 30)) >> 31);
     }
-    const std::int64_t q = round + (static_cast<std::int64_t>(acc >> 31) * (std::int64_t{1} << 31)) +
-                           static_cast<std::int64_t>(acc) * m;
-    return static_cast<std::int32_t>(q >> 32) >> (-e - 1);
+    const std::int64_t round = static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.round_hi)) << 32) | c.round_lo);
+    const std::int64_t q = round + static_cast<std::int64_t>(acc >> 31) * (std::int64_t{1} << 31) +
+                           static_cast<std::int64_t>(acc) * c.multiplier;
+    return static_cast<std::int32_t>(q >> 32) >> c.shift;
 }
 
 inline std::int8_t requantize_to_int8(std::int32_t acc, const Requant& q, int c) {
-    std::int32_t v = requantize(acc, q.multiplier[c], q.exponent[c], q.round[c]) + q.output_zero_point;
+    std::int32_t v = requantize(acc, q.q[c]) + q.output_zero_point;
     v = v < q.min ? q.min : v;
     v = v > q.max ? q.max : v;
     return static_cast<std::int8_t>(v);
 }
 
-// Scalar requantization of a row of accumulators (channel c = first + i).
-inline void requantize_row_scalar(const std::int32_t* acc, const Requant& q, int first, int n,
+// Scalar requantization of a row of accumulators (channel c = first + i). The parameters are
+// copied to locals: int8 stores may alias anything, so fields read through q would be reloaded.
+inline void requantize_row_scalar(const std::int32_t* acc, const Requant& qr, int first, int n,
                                   std::int8_t* out) {
-    for (int i = 0; i < n; ++i) out[i] = requantize_to_int8(acc[i], q, first + i);
+    const ChannelQ* cq = qr.q + first;
+    const std::int32_t zp = qr.output_zero_point, lo = qr.min, hi = qr.max;
+    for (int i = 0; i < n; ++i) {
+        std::int32_t v = requantize(acc[i], cq[i]) + zp;
+        v = v < lo ? lo : v;
+        v = v > hi ? hi : v;
+        out[i] = static_cast<std::int8_t>(v);
+    }
 }
 
 }  // namespace mote::kernels

@@ -37,7 +37,10 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
                 s += W.values[static_cast<std::size_t>(o * Base::inputs + i)];
             return s;
         });
-    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
+    // Folded once, by the index-free binding that the model's steps use (graph.hpp): the
+    // indexed binding only runs the shape checks.
+    static_assert(Index >= 0 || requant.clamp.min <= requant.clamp.max,
+                  "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr auto params = kernels::channel_params(requant);

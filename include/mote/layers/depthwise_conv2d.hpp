@@ -43,7 +43,10 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
                 s += W.values[static_cast<std::size_t>(t * Base::channels + oc)];
             return s;
         });
-    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
+    // Folded once, by the index-free binding that the model's steps use (graph.hpp): the
+    // indexed binding only runs the shape checks.
+    static_assert(Index >= 0 || requant.clamp.min <= requant.clamp.max,
+                  "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr bool fast =

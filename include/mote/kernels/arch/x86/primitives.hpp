@@ -24,7 +24,7 @@ inline std::int32_t hsum(__m128i v) {
 
 struct Primitives {
     using col_t = std::int16_t;
-    static constexpr bool permute4 = false;
+    static constexpr WeightLayout layout = WeightLayout::rows;
 
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         int i = 0;
@@ -97,11 +97,6 @@ struct Primitives {
             for (int t = 0; t < ntaps; ++t) a += static_cast<std::int32_t>(taps[t][c]) * w[t * stride + c];
             acc[c] = a;
         }
-    }
-    static void requantize_pair(std::int32_t a0, std::int32_t a1, const Requant& q, int first,
-                                std::int8_t* out) {
-        out[0] = requantize_to_int8(a0, q, first);
-        out[1] = requantize_to_int8(a1, q, first + 1);
     }
     // out[i] = requantized acc[i] for channels first .. first + n − 1
     static void requantize_row(const std::int32_t* acc, const Requant& q, int first, int n,

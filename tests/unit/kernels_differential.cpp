@@ -1,0 +1,201 @@
+// Optimized kernels against the reference kernels (the spec), on random shapes chosen to hit
+// every tail: odd channel counts, columns that are not multiples of 4/8/16, odd pixel counts,
+// padding on every side, strides, dilations, every requantization shift. Runs the portable
+// primitive set and the set this build selected (x86 SSE2 on the host; DSP/Helium on targets).
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include <mote/mote.hpp>
+
+namespace {
+
+using mote::WindowGeometry;
+namespace k = mote::kernels;
+namespace ref = mote::reference;
+
+struct Params {
+    std::vector<std::int32_t> bias, multiplier;
+    std::vector<std::int8_t> exponent;
+    std::vector<k::ChannelQ> q;
+    std::int32_t in_zp = 0, out_zp = 0;
+    mote::quant::ClampRange clamp{};
+
+    ref::RequantView reference() const {
+        return {bias.data(), multiplier.data(), exponent.data(), in_zp, out_zp, clamp};
+    }
+    k::Requant optimized() const { return {bias.data(), q.data(), out_zp, clamp.min, clamp.max}; }
+};
+
+std::mt19937& rng() {
+    static std::mt19937 g(20240611u);
+    return g;
+}
+int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng()); }
+
+std::vector<std::int8_t> random_bytes(std::size_t n) {
+    std::vector<std::int8_t> v(n);
+    for (auto& x : v) x = static_cast<std::int8_t>(uniform(-128, 127));
+    return v;
+}
+
+Params random_params(int channels, bool big) {
+    Params p;
+    for (int c = 0; c < channels; ++c) {
+        p.bias.push_back(big ? uniform(-(1 << 30), 1 << 30) : uniform(-40000, 40000));
+        const int m = uniform(0, 9) == 0 ? 0 : (1 << 30) + uniform(0, (1 << 30) - 1);
+        const int e = uniform(0, 5) == 0 ? uniform(0, 6) : -uniform(1, 20);
+        p.multiplier.push_back(m);
+        p.exponent.push_back(static_cast<std::int8_t>(e));
+        p.q.push_back(k::channel_q(m, e));
+    }
+    p.in_zp = uniform(-128, 127);
+    p.out_zp = uniform(-128, 127);
+    switch (uniform(0, 2)) {
+        case 0: p.clamp = {-128, 127}; break;
+        case 1: p.clamp = {p.out_zp, 127}; break;
+        default: p.clamp = {uniform(-128, 0), uniform(1, 127)}; break;
+    }
+    return p;
+}
+
+WindowGeometry random_window(bool depthwise) {
+    WindowGeometry g{};
+    const bool pointwise = uniform(0, 3) == 0;
+    g.kernel_h = pointwise ? 1 : uniform(1, 4);
+    g.kernel_w = pointwise ? 1 : uniform(1, 4);
+    g.stride_h = pointwise ? 1 : uniform(1, 2);
+    g.stride_w = pointwise ? 1 : uniform(1, 2);
+    g.dilation_h = pointwise ? 1 : (uniform(0, 4) == 0 ? 2 : 1);
+    g.dilation_w = pointwise ? 1 : (uniform(0, 4) == 0 ? 2 : 1);
+    g.in_h = uniform(1, 9);
+    g.in_w = uniform(1, 9);
+    g.in_c = depthwise ? uniform(1, 70) : uniform(1, 40);
+    g.out_c = depthwise ? g.in_c : uniform(1, 37);
+    const auto padding = pointwise || uniform(0, 1) ? mote::Padding::same : mote::Padding::valid;
+    const int eff_h = (g.kernel_h - 1) * g.dilation_h + 1, eff_w = (g.kernel_w - 1) * g.dilation_w + 1;
+    if (padding == mote::Padding::valid && (g.in_h < eff_h || g.in_w < eff_w)) {
+        g.in_h += eff_h, g.in_w += eff_w;
+    }
+    g.out_h = mote::window_output_size(padding, g.in_h, g.kernel_h, g.stride_h, g.dilation_h);
+    g.out_w = mote::window_output_size(padding, g.in_w, g.kernel_w, g.stride_w, g.dilation_w);
+    g.pad_top = padding == mote::Padding::same
+                    ? mote::window_pad_before(g.in_h, g.out_h, g.kernel_h, g.stride_h, g.dilation_h)
+                    : 0;
+    g.pad_left = padding == mote::Padding::same
+                     ? mote::window_pad_before(g.in_w, g.out_w, g.kernel_w, g.stride_w, g.dilation_w)
+                     : 0;
+    return g;
+}
+
+template <class P>
+void check_conv(int trial) {
+    const WindowGeometry g = random_window(false);
+    const int taps = g.kernel_h * g.kernel_w * g.in_c;
+    const Params p = random_params(g.out_c, trial % 7 == 0);
+    const auto in = random_bytes(static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c);
+    const auto w = random_bytes(static_cast<std::size_t>(g.out_c) * taps);
+    std::vector<std::int8_t> packed(w.size());
+    k::pack_weights(P::layout, w.data(), packed.data(), g.out_c, taps);
+    const std::size_t outs = static_cast<std::size_t>(g.out_h) * g.out_w * g.out_c;
+    std::vector<std::int8_t> expected(outs), got(outs, 0x55);
+    alignas(16) static std::byte scratch[1 << 16];
+    REQUIRE(k::conv2d_scratch_bytes<P>(g) <= sizeof scratch);
+    ref::conv2d(g, p.reference(), in.data(), w.data(), expected.data());
+    k::conv2d<P>(g, p.optimized(), p.in_zp, in.data(), packed.data(), got.data(), scratch);
+    INFO("trial " << trial << " in " << g.in_h << "x" << g.in_w << "x" << g.in_c << " out_c " << g.out_c
+                  << " kernel " << g.kernel_h << "x" << g.kernel_w << " stride " << g.stride_h << ","
+                  << g.stride_w << " dilation " << g.dilation_h << "," << g.dilation_w << " pad "
+                  << g.pad_top << "," << g.pad_left);
+    REQUIRE(got == expected);
+}
+
+template <class P>
+void check_depthwise(int trial) {
+    const WindowGeometry g = random_window(true);
+    const Params p = random_params(g.out_c, trial % 7 == 0);
+    const auto in = random_bytes(static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c);
+    const auto w = random_bytes(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.out_c);
+    const std::size_t outs = static_cast<std::size_t>(g.out_h) * g.out_w * g.out_c;
+    std::vector<std::int8_t> expected(outs), got(outs, 0x55);
+    ref::depthwise_conv2d(g, 1, p.reference(), in.data(), w.data(), expected.data());
+    k::depthwise_conv2d<P>(g, p.optimized(), p.in_zp, in.data(), w.data(), got.data());
+    INFO("trial " << trial << " in " << g.in_h << "x" << g.in_w << "x" << g.in_c << " kernel "
+                  << g.kernel_h << "x" << g.kernel_w << " stride " << g.stride_h << "," << g.stride_w);
+    REQUIRE(got == expected);
+}
+
+template <class P>
+void check_dense(int trial) {
+    const int inputs = uniform(1, trial % 5 == 0 ? 700 : 80), outputs = uniform(1, 45);
+    const Params p = random_params(outputs, trial % 7 == 0);
+    const auto in = random_bytes(static_cast<std::size_t>(inputs));
+    const auto w = random_bytes(static_cast<std::size_t>(inputs) * outputs);
+    std::vector<std::int8_t> packed(w.size());
+    k::pack_weights(P::layout, w.data(), packed.data(), outputs, inputs);
+    std::vector<std::int8_t> expected(static_cast<std::size_t>(outputs)), got(expected.size(), 0x55);
+    alignas(16) static std::byte scratch[1 << 12];
+    REQUIRE(k::fully_connected_scratch_bytes<P>(inputs) <= sizeof scratch);
+    ref::fully_connected(inputs, outputs, p.reference(), in.data(), w.data(), expected.data());
+    k::fully_connected<P>(inputs, outputs, p.optimized(), in.data(), packed.data(), got.data(), scratch);
+    INFO("trial " << trial << " inputs " << inputs << " outputs " << outputs);
+    REQUIRE(got == expected);
+}
+
+template <class P>
+void check_requantize_rows() {
+    for (int trial = 0; trial < 2000; ++trial) {
+        const int n = uniform(1, 23);
+        Params p = random_params(n, true);
+        std::vector<std::int32_t> acc(static_cast<std::size_t>(n));
+        for (auto& a : acc) {
+            const int kind = uniform(0, 3);
+            a = kind == 0 ? static_cast<std::int32_t>(rng()()) : kind == 1 ? uniform(-3, 3) : uniform(-100000, 100000);
+        }
+        std::vector<std::int8_t> expected(acc.size()), got(acc.size());
+        const auto rv = p.reference();
+        for (int i = 0; i < n; ++i) expected[static_cast<std::size_t>(i)] = ref::requantize_to_int8(acc[static_cast<std::size_t>(i)], rv, i);
+        P::requantize_row(acc.data(), p.optimized(), 0, n, got.data());
+        REQUIRE(got == expected);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("Merged double rounding equals the reference requantization", "[kernels][requant]") {
+    const std::int32_t specials[] = {0, 1, -1, 2, -2, 1 << 30, -(1 << 30), INT32_MAX, INT32_MIN,
+                                     INT32_MAX - 1, INT32_MIN + 1, 12345, -12345};
+    for (int trial = 0; trial < 200000; ++trial) {
+        const std::int32_t m = trial % 50 == 0 ? 0 : (1 << 30) + uniform(0, (1 << 30) - 1);
+        const int e = uniform(-31, 7);
+        const std::int32_t acc = trial % 3 == 0 ? specials[trial / 3 % 13]
+                                                : static_cast<std::int32_t>(rng()()) >> uniform(0, 31);
+        INFO("acc " << acc << " multiplier " << m << " exponent " << e);
+        REQUIRE(k::requantize(acc, k::channel_q(m, e)) ==
+                mote::quant::multiply_by_quantized_multiplier(acc, m, e));
+    }
+}
+
+TEMPLATE_TEST_CASE("Optimized kernels equal the reference kernels", "[kernels][differential]",
+                   mote::kernels::portable::Primitives, mote::kernels::Primitives) {
+    INFO("isa " << mote::config::isa_name(mote::config::isa));
+    check_requantize_rows<TestType>();
+    for (int trial = 0; trial < 400; ++trial) check_conv<TestType>(trial);
+    for (int trial = 0; trial < 400; ++trial) check_depthwise<TestType>(trial);
+    for (int trial = 0; trial < 400; ++trial) check_dense<TestType>(trial);
+}
+
+TEST_CASE("Packed weights are a permutation of the TFLite order", "[kernels][pack]") {
+    for (auto layout : {k::WeightLayout::rows, k::WeightLayout::permuted4, k::WeightLayout::paired4}) {
+        for (int rows = 1; rows <= 5; ++rows)
+            for (int cols = 1; cols <= 11; ++cols) {
+                std::vector<std::int8_t> src(static_cast<std::size_t>(rows * cols)), dst(src.size());
+                for (std::size_t i = 0; i < src.size(); ++i) src[i] = static_cast<std::int8_t>(i);
+                k::pack_weights(layout, src.data(), dst.data(), rows, cols);
+                std::vector<int> seen(src.size(), 0);
+                for (auto v : dst) ++seen[static_cast<std::size_t>(v)];
+                for (int s : seen) REQUIRE(s == 1);
+            }
+    }
+}
