@@ -42,10 +42,7 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
             for (int i = 0; i < Base::taps; ++i) s += W.values[static_cast<std::size_t>(o * Base::taps + i)];
             return s;
         });
-    // Folded once, by the index-free binding that the model's steps use (graph.hpp): the
-    // indexed binding only runs the shape checks.
-    static_assert(Index >= 0 || requant.clamp.min <= requant.clamp.max,
-                  "mote: empty activation range");
+    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr auto params = kernels::channel_params(requant);
@@ -83,10 +80,12 @@ template <int Filters, Kernel K, Stride S, Padding P, Activation A, const auto& 
 struct Conv2D {
     static_assert(detail::quantized<W> || detail::floating<W>,
                   "mote: Conv2D weights must be a mote::QuantizedWeights or mote::FloatWeights object");
+    // Index >= 0: the checks alone (model/graph.hpp); -1: the layer the step runs.
     template <class In, int Index>
-    using bind = std::conditional_t<detail::quantized<W>,
-                                    detail::Conv2DInt8<In, Index, Filters, K, S, P, A, W, D>,
-                                    detail::Conv2DFloat<In, Index, Filters, K, S, P, A, W, D>>;
+    using bind = std::conditional_t<
+        (Index >= 0), detail::Conv2DBound<In, Index, Filters, K, S, P, A, W, D>,
+        std::conditional_t<detail::quantized<W>, detail::Conv2DInt8<In, Index, Filters, K, S, P, A, W, D>,
+                           detail::Conv2DFloat<In, Index, Filters, K, S, P, A, W, D>>>;
 };
 
 }  // namespace mote

@@ -37,10 +37,7 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
                 s += W.values[static_cast<std::size_t>(o * Base::inputs + i)];
             return s;
         });
-    // Folded once, by the index-free binding that the model's steps use (graph.hpp): the
-    // indexed binding only runs the shape checks.
-    static_assert(Index >= 0 || requant.clamp.min <= requant.clamp.max,
-                  "mote: empty activation range");
+    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr auto params = kernels::channel_params(requant);
@@ -77,9 +74,12 @@ template <int Units, Activation A, const auto& W>
 struct Dense {
     static_assert(detail::quantized<W> || detail::floating<W>,
                   "mote: Dense weights must be a mote::QuantizedWeights or mote::FloatWeights object");
+    // Index >= 0: the checks alone (model/graph.hpp); -1: the layer the step runs.
     template <class In, int Index>
-    using bind = std::conditional_t<detail::quantized<W>, detail::DenseInt8<In, Index, Units, A, W>,
-                                    detail::DenseFloat<In, Index, Units, A, W>>;
+    using bind = std::conditional_t<
+        (Index >= 0), detail::DenseBound<In, Index, Units, A, W>,
+        std::conditional_t<detail::quantized<W>, detail::DenseInt8<In, Index, Units, A, W>,
+                           detail::DenseFloat<In, Index, Units, A, W>>>;
 };
 
 template <int Units, Activation A, const auto& W>

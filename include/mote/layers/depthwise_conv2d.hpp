@@ -43,10 +43,7 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
                 s += W.values[static_cast<std::size_t>(t * Base::channels + oc)];
             return s;
         });
-    // Folded once, by the index-free binding that the model's steps use (graph.hpp): the
-    // indexed binding only runs the shape checks.
-    static_assert(Index >= 0 || requant.clamp.min <= requant.clamp.max,
-                  "mote: empty activation range");
+    static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
                                                 sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr bool fast =
@@ -85,10 +82,13 @@ struct DepthwiseConv2D {
     static_assert(detail::quantized<W> || detail::floating<W>,
                   "mote: DepthwiseConv2D weights must be a mote::QuantizedWeights or "
                   "mote::FloatWeights object");
+    // Index >= 0: the checks alone (model/graph.hpp); -1: the layer the step runs.
     template <class In, int Index>
     using bind = std::conditional_t<
-        detail::quantized<W>, detail::DepthwiseInt8<In, Index, DepthMultiplier, K, S, P, A, W, D>,
-        detail::DepthwiseFloat<In, Index, DepthMultiplier, K, S, P, A, W, D>>;
+        (Index >= 0), detail::DepthwiseBound<In, Index, DepthMultiplier, K, S, P, A, W, D>,
+        std::conditional_t<
+            detail::quantized<W>, detail::DepthwiseInt8<In, Index, DepthMultiplier, K, S, P, A, W, D>,
+            detail::DepthwiseFloat<In, Index, DepthMultiplier, K, S, P, A, W, D>>>;
 };
 
 }  // namespace mote

@@ -72,7 +72,7 @@ struct append_step<Bound, NB, type_list<Steps...>, Values<V0, V...>> {
 // The layer is bound twice: with its step index, which is what its checks name in a
 // diagnostic, and index-free (-1) for the step itself, so that a layer bound to the same input
 // is one type in every model it appears in (a model, its heads and tails) and its folded
-// constants and code exist once.
+// constants and code exist once. (A layer may answer an indexed bind with its checks alone.)
 template <class Layer, class S>
 struct apply {
     using in = typename input_of<typename S::current>::type;
