@@ -21,14 +21,14 @@ std::uint32_t next() {
 }
 int uniform(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint32_t>(hi - lo + 1)); }
 
-constexpr int max_c = 40, max_hw = 9, max_taps = 4 * 4 * max_c;
+constexpr int max_c = 24, max_hw = 9, max_taps = 4 * 4 * max_c;
 std::int8_t in[max_hw * max_hw * max_c * 2];
 std::int8_t w[max_c * max_taps], packed[max_c * max_taps];
 std::int8_t expected[max_hw * max_hw * max_c], got[max_hw * max_hw * max_c];
 std::int32_t bias[max_c], mult[max_c];
 std::int8_t expo[max_c];
 k::ChannelQ cq[max_c];
-alignas(16) std::byte scratch[8192];
+alignas(16) std::byte scratch[4096];
 
 struct Q {
     ref::RequantView r;
