@@ -37,15 +37,15 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
     using output =
         Tensor<Base::out_shape, std::int8_t, scale_bits(W.output), W.output.zero_point>;
     static constexpr quant::ChannelRequant<Filters> requant =
-        quant::make_channel_requant<Filters>(W, In::quant, A, [](int o) {
-            std::int64_t s = 0;
-            for (int i = 0; i < Base::taps; ++i) s += W.values[static_cast<std::size_t>(o * Base::taps + i)];
-            return s;
-        });
+        quant::make_channel_requant_rows<Filters>(W, In::quant, A, Base::taps);
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
-    static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
-                                                sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr auto params = kernels::channel_params(requant);
+    // Flash: the weights plus the per-channel record the selected kernels read.
+    static constexpr std::size_t weight_bytes =
+        W.values.size() + (config::reference_kernels
+                               ? sizeof(requant.bias) + sizeof(requant.multiplier) +
+                                     sizeof(requant.exponent)
+                               : sizeof(params.bias) + sizeof(params.q));
     static constexpr std::size_t scratch_bytes =
         config::reference_kernels ? 0 : kernels::conv2d_scratch_bytes(Base::geometry);
     static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {

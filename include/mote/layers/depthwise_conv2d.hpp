@@ -44,11 +44,14 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
             return s;
         });
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
-    static constexpr std::size_t weight_bytes = W.values.size() + sizeof(requant.bias) +
-                                                sizeof(requant.multiplier) + sizeof(requant.exponent);
     static constexpr bool fast =
         !config::reference_kernels && kernels::depthwise_supported(Base::geometry, M);
     static constexpr auto params = kernels::channel_params(requant);
+    // Flash: the weights plus the per-channel record the selected kernel reads.
+    static constexpr std::size_t weight_bytes =
+        W.values.size() + (fast ? sizeof(params.bias) + sizeof(params.q)
+                                : sizeof(requant.bias) + sizeof(requant.multiplier) +
+                                      sizeof(requant.exponent));
     static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
         if constexpr (fast)
             kernels::depthwise_conv2d(Base::geometry, kernels::view_of(params),

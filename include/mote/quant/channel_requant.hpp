@@ -61,4 +61,18 @@ constexpr ChannelRequant<Channels> make_channel_requant(const QuantizedWeights& 
     return r;
 }
 
+// Conv2D [O, KH, KW, I] and Dense [O, I] keep each output channel's weights in one contiguous
+// row of `row_length` values.
+template <int Channels>
+constexpr ChannelRequant<Channels> make_channel_requant_rows(const QuantizedWeights& w,
+                                                             QuantParams in, Activation act,
+                                                             int row_length) {
+    return make_channel_requant<Channels>(w, in, act, [&](int o) {
+        const std::int8_t* row = w.values.data() + static_cast<std::ptrdiff_t>(o) * row_length;
+        std::int64_t s = 0;
+        for (int i = 0; i < row_length; ++i) s += row[i];
+        return s;
+    });
+}
+
 }  // namespace mote::quant
