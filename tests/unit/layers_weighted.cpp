@@ -89,11 +89,24 @@ std::vector<std::int8_t> naive_conv(const WindowGeometry& g, int depth_multiplie
     return out;
 }
 
+// Structured pruning as in VWW: output channels o % 3 == 1 and input channels c % 4 == 2 all zero.
+template <std::size_t N>
+constexpr std::array<std::int8_t, N> pruned(std::array<std::int8_t, N> a, int row_length, int in_c) {
+    for (std::size_t i = 0; i < N; ++i) {
+        const int o = static_cast<int>(i) / row_length, c = static_cast<int>(i) % row_length % in_c;
+        if (o % 3 == 1 || c % 4 == 2) a[i] = 0;
+    }
+    return a;
+}
+
 template <Shape In, int Filters, Kernel K, Stride S, Padding P, Activation A, Dilation D,
-          std::uint32_t Seed, int BiasSpread = 40>
+          std::uint32_t Seed, int BiasSpread = 40, bool Pruned = false>
 struct ConvCase {
     static constexpr QuantParams in_q{0.037f, static_cast<std::int32_t>(Seed % 200) - 100};
-    static constexpr auto values = random_int8<static_cast<std::size_t>(Filters * K.h * K.w * In.c)>(Seed);
+    static constexpr auto values = [] {
+        const auto v = random_int8<static_cast<std::size_t>(Filters * K.h * K.w * In.c)>(Seed);
+        return Pruned ? pruned(v, K.h * K.w * In.c, In.c) : v;
+    }();
     static constexpr auto scales = spread_scales<Filters>(1e-4f);
     static constexpr auto bias = random_bias<Filters>(Seed + 1, BiasSpread);
     static constexpr QuantizedWeights weights{values, scales, bias, {0.05f, static_cast<std::int32_t>(Seed % 50) - 20}};
@@ -150,6 +163,34 @@ TEST_CASE("Conv2D int8 equals TFLite's formula on tail shapes", "[conv2d]") {
     ConvCase<Shape{5, 5, 6}, 9, Kernel{5, 5}, Stride{1, 1}, Padding::same, Activation::relu6, Dilation{}, 16>::check();
     // big biases: saturation at both ends
     ConvCase<Shape{6, 5, 2}, 4, Kernel{3, 3}, Stride{1, 1}, Padding::same, Activation::none, Dilation{}, 17, 20000>::check();
+}
+
+TEST_CASE("Pruned pointwise Conv2D and Dense run compacted and equal TFLite's formula", "[conv2d][dense][compact]") {
+    using Pw = ConvCase<Shape{5, 3, 22}, 13, Kernel{1, 1}, Stride{1, 1}, Padding::valid, Activation::relu, Dilation{}, 31, 40, true>;
+    using Fc = ConvCase<Shape{1, 1, 37}, 17, Kernel{1, 1}, Stride{1, 1}, Padding::valid, Activation::none, Dilation{}, 32, 3000, true>;
+    using Dead = ConvCase<Shape{4, 4, 9}, 6, Kernel{1, 1}, Stride{1, 1}, Padding::valid, Activation::relu6, Dilation{}, 33, 20000, true>;
+    STATIC_REQUIRE(kernels::compacts<Pw::weights, 13, 22>());
+    STATIC_REQUIRE(kernels::compacts<Fc::weights, 17, 37>());
+    STATIC_REQUIRE(kernels::live_counts(Pw::values.data(), 13, 22).rows == 9);
+    STATIC_REQUIRE(kernels::live_counts(Pw::values.data(), 13, 22).cols == 17);
+    STATIC_REQUIRE(kernels::compacted<Pw::weights, 13, 22>.col_index[2] == 3);
+    STATIC_REQUIRE(kernels::compacted<Pw::weights, 13, 22>.row_index[1] == 2);
+    Pw::check();
+    Fc::check();
+    Dead::check();
+    // the same weights as a Dense layer on one pixel
+    using Net = Sequential<Input<Shape{1, 1, 37}, Fc::in_q>, Dense<17, Activation::none, Fc::weights>>;
+    const auto input = random_int8<37>(777, -128, 127);
+    static Net::Arena arena;
+    const std::int8_t* out = Net::run(arena, input.data());
+    const auto want = naive_conv(make_window(Shape{1, 1, 37}, 17, Kernel{1, 1}, Stride{1, 1}, Dilation{}, Padding::valid),
+                                 1, false, input.data(), Fc::weights, Fc::in_q, Activation::none);
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        INFO("output " << i);
+        REQUIRE(out[i] == want[i]);
+    }
+    if constexpr (!config::reference_kernels)
+        STATIC_REQUIRE(Net::layer_info()[0].weight_bytes < Fc::values.size());
 }
 
 TEST_CASE("DepthwiseConv2D int8 equals TFLite's formula, depth multiplier 1 and 2", "[depthwise]") {

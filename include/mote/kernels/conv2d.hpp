@@ -7,8 +7,10 @@
 // Bit-exact to reference::conv2d (padding taps read as the input zero point, bias folded).
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "mote/core/shape.hpp"
+#include "mote/kernels/compact.hpp"
 #include "mote/kernels/primitives.hpp"
 #include "mote/kernels/requant.hpp"
 
@@ -79,54 +81,99 @@ inline const typename P::col_t* column(const WindowGeometry& g, std::int32_t zp,
 // then one requantize_row per pixel (vectorized where the primitive set can).
 inline constexpr int out_chunk = 16;
 
-template <class P>
-inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
-                           const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
-                           typename P::col_t* col0, typename P::col_t* col1) {
-    using col_t = typename P::col_t;
-    const int k = g.kernel_h * g.kernel_w * g.in_c;
-    const int oc = g.out_c;
-    const int pixels = g.out_h * g.out_w;
+// The `rows` weight rows against one or two columns: accumulate from the folded bias, requantize,
+// store output channel r at out[r], or at out[index[r]] when an index is given (compacted rows).
+template <class P, int Pixels>
+inline void gemm_rows(const typename P::col_t* c0, const typename P::col_t* c1, int k, int rows,
+                      const Requant& q, const std::int8_t* w, std::int8_t* out0, std::int8_t* out1,
+                      const std::int16_t* index) {
+    static_assert(Pixels == 1 || Pixels == 2);
     const std::int32_t* bias = q.bias;
     alignas(16) std::int32_t acc0[out_chunk], acc1[out_chunk];
-    int p = 0;
-    for (; p + 1 < pixels; p += 2) {
-        const col_t* c0 = column<P>(g, zp, in, p, col0);
-        const col_t* c1 = column<P>(g, zp, in, p + 1, col1);
-        std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
-        std::int8_t* out1 = out0 + oc;
-        const std::int8_t* w = weights;
-        for (int o0 = 0; o0 < oc; o0 += out_chunk) {
-            const int n = oc - o0 < out_chunk ? oc - o0 : out_chunk;
-            int j = 0;
-            for (; j + 1 < n; j += 2, w += 2 * k) {
+    alignas(4) std::int8_t val0[out_chunk], val1[out_chunk];
+    for (int o0 = 0; o0 < rows; o0 += out_chunk) {
+        const int n = rows - o0 < out_chunk ? rows - o0 : out_chunk;
+        int j = 0;
+        for (; j + 1 < n; j += 2, w += 2 * k) {
+            if constexpr (Pixels == 2) {
                 std::int32_t a[4] = {bias[o0 + j], bias[o0 + j + 1], bias[o0 + j], bias[o0 + j + 1]};
                 P::dot_2x2(c0, c1, w, w + k, k, a);
                 acc0[j] = a[0], acc0[j + 1] = a[1], acc1[j] = a[2], acc1[j + 1] = a[3];
-            }
-            if (j < n) {  // odd last channel (only in the last chunk: out_chunk is even)
-                acc0[j] = P::dot_1x1(c0, w, k, bias[o0 + j]);
-                acc1[j] = P::dot_1x1(c1, w, k, bias[o0 + j]);
-            }
-            P::requantize_row(acc0, q, o0, n, out0 + o0);
-            P::requantize_row(acc1, q, o0, n, out1 + o0);
-        }
-    }
-    if (p < pixels) {
-        const col_t* c0 = column<P>(g, zp, in, p, col0);
-        std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
-        const std::int8_t* w = weights;
-        for (int o0 = 0; o0 < oc; o0 += out_chunk) {
-            const int n = oc - o0 < out_chunk ? oc - o0 : out_chunk;
-            int j = 0;
-            for (; j + 1 < n; j += 2, w += 2 * k) {
+            } else {
                 std::int32_t a[2] = {bias[o0 + j], bias[o0 + j + 1]};
                 P::dot_1x2(c0, w, w + k, k, a);
                 acc0[j] = a[0], acc0[j + 1] = a[1];
             }
-            if (j < n) acc0[j] = P::dot_1x1(c0, w, k, bias[o0 + j]);
-            P::requantize_row(acc0, q, o0, n, out0 + o0);
         }
+        if (j < n) {  // odd last channel (only in the last chunk: out_chunk is even)
+            acc0[j] = P::dot_1x1(c0, w, k, bias[o0 + j]);
+            if constexpr (Pixels == 2) acc1[j] = P::dot_1x1(c1, w, k, bias[o0 + j]);
+        }
+        if (index == nullptr) {
+            P::requantize_row(acc0, q, o0, n, out0 + o0);
+            if constexpr (Pixels == 2) P::requantize_row(acc1, q, o0, n, out1 + o0);
+            continue;
+        }
+        P::requantize_row(acc0, q, o0, n, val0);
+        if constexpr (Pixels == 2) P::requantize_row(acc1, q, o0, n, val1);
+        for (int i = 0; i < n; ++i) {
+            const int o = index[o0 + i];
+            out0[o] = val0[i];
+            if constexpr (Pixels == 2) out1[o] = val1[i];
+        }
+    }
+}
+
+template <class P>
+inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
+                           const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                           typename P::col_t* col0, typename P::col_t* col1) {
+    const int k = g.kernel_h * g.kernel_w * g.in_c;
+    const int oc = g.out_c;
+    const int pixels = g.out_h * g.out_w;
+    int p = 0;
+    for (; p + 1 < pixels; p += 2) {
+        std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
+        gemm_rows<P, 2>(column<P>(g, zp, in, p, col0), column<P>(g, zp, in, p + 1, col1), k, oc,
+                        q, weights, out0, out0 + oc, nullptr);
+    }
+    if (p < pixels)
+        gemm_rows<P, 1>(column<P>(g, zp, in, p, col0), nullptr, k, oc, q, weights,
+                        out + static_cast<std::ptrdiff_t>(p) * oc, nullptr, nullptr);
+}
+
+// The live input channels of one pixel, widened to the column type.
+template <class P>
+inline const typename P::col_t* live_column(const CompactGemm& s, const std::int8_t* src,
+                                            typename P::col_t* col) {
+    if (s.col_index == nullptr) {
+        if constexpr (sizeof(typename P::col_t) == 1) return reinterpret_cast<const typename P::col_t*>(src);
+        P::load_col(src, col, s.in_c);
+        return col;
+    }
+    for (int j = 0; j < s.cols; ++j) col[j] = static_cast<typename P::col_t>(src[s.col_index[j]]);
+    return col;
+}
+
+template <class P>
+inline void compact_columns(const CompactGemm& s, const Requant& q, const std::int8_t* in,
+                            const std::int8_t* weights, std::int8_t* out, typename P::col_t* col0,
+                            typename P::col_t* col1) {
+    const auto row = [&](int p) { return out + static_cast<std::ptrdiff_t>(p) * s.out_c; };
+    const auto src = [&](int p) { return in + static_cast<std::ptrdiff_t>(p) * s.in_c; };
+    int p = 0;
+    for (; p + 1 < s.pixels; p += 2) {
+        if (s.dead_outputs) {
+            std::memcpy(row(p), s.dead_outputs, static_cast<std::size_t>(s.out_c));
+            std::memcpy(row(p + 1), s.dead_outputs, static_cast<std::size_t>(s.out_c));
+        }
+        gemm_rows<P, 2>(live_column<P>(s, src(p), col0), live_column<P>(s, src(p + 1), col1),
+                        s.cols, s.rows, q, weights, row(p), row(p + 1), s.row_index);
+    }
+    if (p < s.pixels) {
+        if (s.dead_outputs) std::memcpy(row(p), s.dead_outputs, static_cast<std::size_t>(s.out_c));
+        gemm_rows<P, 1>(live_column<P>(s, src(p), col0), nullptr, s.cols, s.rows, q, weights,
+                        row(p), nullptr, s.row_index);
     }
 }
 }  // namespace detail
@@ -147,6 +194,34 @@ inline void conv2d(const WindowGeometry& g, const Requant& q, std::int32_t input
         auto* col0 = reinterpret_cast<col_t*>(scratch);
         detail::conv2d_columns<P>(g, q, input_zero_point, in, weights, out, col0,
                                   col0 + col_bytes / sizeof(col_t));
+    }
+}
+
+// Bytes of the two columns of a compact GEMM, and the scratch it needs beyond the stack.
+template <class P = Primitives>
+constexpr std::size_t compact_column_bytes(int live_cols, bool gathered) {
+    if (sizeof(typename P::col_t) == 1 && !gathered) return 0;
+    return align16(static_cast<std::size_t>(live_cols) * sizeof(typename P::col_t));
+}
+template <class P = Primitives>
+constexpr std::size_t compact_scratch_bytes(int live_cols, bool gathered) {
+    const std::size_t cols = 2 * compact_column_bytes<P>(live_cols, gathered);
+    return cols <= stack_column_bytes ? 0 : cols;
+}
+
+// Pointwise convolution or dense layer on compacted weights [s.rows, s.cols] in P's order.
+// scratch: at least compact_scratch_bytes<P>(s.cols, s.col_index != nullptr), 16-byte aligned.
+template <class P = Primitives>
+inline void pointwise_compact(const CompactGemm& s, const Requant& q, const std::int8_t* in,
+                              const std::int8_t* weights, std::int8_t* out, std::byte* scratch) {
+    using col_t = typename P::col_t;
+    const std::size_t col_bytes = compact_column_bytes<P>(s.cols, s.col_index != nullptr);
+    if (2 * col_bytes <= stack_column_bytes) {
+        alignas(16) col_t cols[stack_column_bytes / sizeof(col_t)];
+        detail::compact_columns<P>(s, q, in, weights, out, cols, cols + col_bytes / sizeof(col_t));
+    } else {
+        auto* col0 = reinterpret_cast<col_t*>(scratch);
+        detail::compact_columns<P>(s, q, in, weights, out, col0, col0 + col_bytes / sizeof(col_t));
     }
 }
 

@@ -37,6 +37,10 @@ struct ChannelParams {
     std::array<ChannelQ, Channels> q{};
     std::int32_t output_zero_point = 0;
     std::int32_t min = -128, max = 127;
+    // The output zero point is in the rounding constants: (V + zp·2^(32+shift)) >> (32+shift)
+    // = (V >> (32+shift)) + zp exactly, and with shift ≤ 22 the 64-bit sum cannot overflow
+    // (|acc·m| < 2^62, zp·2^54 ≤ 2^61), nor its high word leave 32 bits.
+    bool zp_in_round = false;
 };
 
 constexpr ChannelQ channel_q(std::int32_t multiplier, int exponent) {
@@ -56,6 +60,18 @@ constexpr ChannelParams<Channels> channel_params(const quant::ChannelRequant<Cha
     p.output_zero_point = r.output_zero_point;
     p.min = r.clamp.min;
     p.max = r.clamp.max;
+    bool fold = true;
+    for (const ChannelQ& c : p.q) fold = fold && c.shift >= 0 && c.shift <= 22;
+    if (fold) {
+        for (ChannelQ& c : p.q) {
+            const std::int64_t round =
+                static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.round_hi)) << 32) | c.round_lo) +
+                static_cast<std::int64_t>(p.output_zero_point) * (std::int64_t{1} << (32 + c.shift));
+            c.round_lo = static_cast<std::uint32_t>(static_cast<std::uint64_t>(round) & 0xFFFFFFFFu);
+            c.round_hi = static_cast<std::int32_t>(round >> 32);
+        }
+        p.zp_in_round = true;
+    }
     return p;
 }
 
@@ -65,13 +81,16 @@ struct Requant {
     const ChannelQ* q;
     std::int32_t output_zero_point, min, max;
     bool all_right_shifts = false;  // every exponent < 0: no per-output branch needed
+    bool zp_in_round = false;       // ChannelParams::zp_in_round: requantize() adds the zero point
+    // The zero point still to add after requantize().
+    std::int32_t zero_point_to_add() const { return zp_in_round ? 0 : output_zero_point; }
 };
 
 template <int Channels>
 constexpr Requant view_of(const ChannelParams<Channels>& p) {
     bool right = true;
     for (const ChannelQ& c : p.q) right = right && c.shift >= 0;
-    return {p.bias.data(), p.q.data(), p.output_zero_point, p.min, p.max, right};
+    return {p.bias.data(), p.q.data(), p.output_zero_point, p.min, p.max, right, p.zp_in_round};
 }
 
 inline std::int32_t requantize(std::int32_t acc, const ChannelQ& c) {
@@ -86,7 +105,7 @@ inline std::int32_t requantize(std::int32_t acc, const ChannelQ& c) {
 }
 
 inline std::int8_t requantize_to_int8(std::int32_t acc, const Requant& q, int c) {
-    std::int32_t v = requantize(acc, q.q[c]) + q.output_zero_point;
+    std::int32_t v = requantize(acc, q.q[c]) + q.zero_point_to_add();
     v = v < q.min ? q.min : v;
     v = v > q.max ? q.max : v;
     return static_cast<std::int8_t>(v);
@@ -97,7 +116,7 @@ inline std::int8_t requantize_to_int8(std::int32_t acc, const Requant& q, int c)
 inline void requantize_row_scalar(const std::int32_t* acc, const Requant& qr, int first, int n,
                                   std::int8_t* out) {
     const ChannelQ* cq = qr.q + first;
-    const std::int32_t zp = qr.output_zero_point, lo = qr.min, hi = qr.max;
+    const std::int32_t zp = qr.zero_point_to_add(), lo = qr.min, hi = qr.max;
     for (int i = 0; i < n; ++i) {
         std::int32_t v = requantize(acc[i], cq[i]) + zp;
         v = v < lo ? lo : v;

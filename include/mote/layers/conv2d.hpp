@@ -4,6 +4,7 @@
 
 #include "mote/core/diagnostics.hpp"
 #include "mote/core/config.hpp"
+#include "mote/kernels/compact_plan.hpp"
 #include "mote/kernels/conv2d.hpp"
 #include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/conv2d.hpp"
@@ -40,17 +41,32 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
         quant::make_channel_requant_rows<Filters>(W, In::quant, A, Base::taps);
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr auto params = kernels::channel_params(requant);
+    // Pruned pointwise convolutions run on compacted weights (kernels/compact.hpp).
+    static constexpr bool compact = !config::reference_kernels &&
+                                    kernels::is_pointwise(Base::geometry) &&
+                                    kernels::compacts<W, Filters, Base::taps>();
+    using Compact = kernels::CompactPlan<W, Filters, Base::taps, requant>;
+    static constexpr int pixels = Base::out_shape.h * Base::out_shape.w;
     // Flash: the weights plus the per-channel record the selected kernels read.
-    static constexpr std::size_t weight_bytes =
-        W.values.size() + (config::reference_kernels
-                               ? sizeof(requant.bias) + sizeof(requant.multiplier) +
-                                     sizeof(requant.exponent)
-                               : sizeof(params.bias) + sizeof(params.q));
-    static constexpr std::size_t scratch_bytes =
-        config::reference_kernels ? 0 : kernels::conv2d_scratch_bytes(Base::geometry);
+    static constexpr std::size_t weight_bytes = [] {
+        if constexpr (config::reference_kernels)
+            return W.values.size() + sizeof(requant.bias) + sizeof(requant.multiplier) +
+                   sizeof(requant.exponent);
+        else if constexpr (compact)
+            return Compact::flash_bytes;
+        else
+            return W.values.size() + sizeof(params.bias) + sizeof(params.q);
+    }();
+    static constexpr std::size_t scratch_bytes = [] {
+        if constexpr (config::reference_kernels) return std::size_t{0};
+        else if constexpr (compact) return Compact::scratch_bytes;
+        else return kernels::conv2d_scratch_bytes(Base::geometry);
+    }();
     static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
         if constexpr (config::reference_kernels)
             reference::conv2d(Base::geometry, reference::view_of(requant), in, W.values.data(), out);
+        else if constexpr (compact)
+            Compact::run(pixels, in, out, scratch);
         else
             kernels::conv2d(Base::geometry, kernels::view_of(params), requant.input_zero_point, in,
                             kernels::gemm_weights<kernels::Primitives, W, Filters, Base::taps>(),

@@ -4,6 +4,7 @@
 
 #include "mote/core/diagnostics.hpp"
 #include "mote/core/config.hpp"
+#include "mote/kernels/compact_plan.hpp"
 #include "mote/kernels/fully_connected.hpp"
 #include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/fully_connected.hpp"
@@ -34,18 +35,31 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
         quant::make_channel_requant_rows<Units>(W, In::quant, A, Base::inputs);
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
     static constexpr auto params = kernels::channel_params(requant);
+    // Pruned layers run on compacted weights (kernels/compact.hpp).
+    static constexpr bool compact =
+        !config::reference_kernels && kernels::compacts<W, Units, Base::inputs>();
+    using Compact = kernels::CompactPlan<W, Units, Base::inputs, requant>;
     // Flash: the weights plus the per-channel record the selected kernels read.
-    static constexpr std::size_t weight_bytes =
-        W.values.size() + (config::reference_kernels
-                               ? sizeof(requant.bias) + sizeof(requant.multiplier) +
-                                     sizeof(requant.exponent)
-                               : sizeof(params.bias) + sizeof(params.q));
-    static constexpr std::size_t scratch_bytes =
-        config::reference_kernels ? 0 : kernels::fully_connected_scratch_bytes(Base::inputs);
+    static constexpr std::size_t weight_bytes = [] {
+        if constexpr (config::reference_kernels)
+            return W.values.size() + sizeof(requant.bias) + sizeof(requant.multiplier) +
+                   sizeof(requant.exponent);
+        else if constexpr (compact)
+            return Compact::flash_bytes;
+        else
+            return W.values.size() + sizeof(params.bias) + sizeof(params.q);
+    }();
+    static constexpr std::size_t scratch_bytes = [] {
+        if constexpr (config::reference_kernels) return std::size_t{0};
+        else if constexpr (compact) return Compact::scratch_bytes;
+        else return kernels::fully_connected_scratch_bytes(Base::inputs);
+    }();
     static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
         if constexpr (config::reference_kernels)
             reference::fully_connected(Base::inputs, Units, reference::view_of(requant), in,
                                        W.values.data(), out);
+        else if constexpr (compact)
+            Compact::run(1, in, out, scratch);
         else
             kernels::fully_connected(Base::inputs, Units, kernels::view_of(params), in,
                                      kernels::gemm_weights<kernels::Primitives, W, Units, Base::inputs>(),

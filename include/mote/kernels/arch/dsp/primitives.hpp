@@ -174,11 +174,32 @@ struct Primitives {
     static void requantize_row(const std::int32_t* acc, const Requant& q, int first, int n,
                                std::int8_t* out) {
         const ChannelQ* cq = q.q + first;
-        const std::int32_t zp = q.output_zero_point, lo = q.min, hi = q.max;
-        if (q.all_right_shifts && hi == 127 && n > 0) {  // the common case: 17 instructions/output
+        const std::int32_t zp = q.zero_point_to_add(), lo = q.min, hi = q.max;
+        if (q.all_right_shifts && hi == 127 && n > 0) {
             const std::int8_t* const end = out + n;
             std::int32_t a, m, sh, rh, sg;
             std::uint32_t rl;
+            if (zp == 0 && lo == -128) {  // zero point folded, no lower clamp: 12 instructions/output
+                __asm__ volatile(
+                    "1:\n\t"
+                    "ldr    %[a], [%[acc]], #4\n\t"
+                    "ldrd   %[rl], %[rh], [%[cq], #8]\n\t"
+                    "ldrd   %[m], %[sh], [%[cq]], #16\n\t"
+                    "asr    %[sg], %[a], #31\n\t"
+                    "adds   %[rl], %[rl], %[sg], lsl #31\n\t"
+                    "adc    %[rh], %[rh], %[sg]\n\t"
+                    "smlal  %[rl], %[rh], %[a], %[m]\n\t"
+                    "asr    %[rh], %[rh], %[sh]\n\t"
+                    "ssat   %[rh], #8, %[rh]\n\t"
+                    "strb   %[rh], [%[out]], #1\n\t"
+                    "cmp    %[out], %[end]\n\t"
+                    "bne    1b\n\t"
+                    : [acc] "+r"(acc), [cq] "+r"(cq), [out] "+r"(out), [a] "=&r"(a), [m] "=&r"(m),
+                      [sh] "=&r"(sh), [rl] "=&r"(rl), [rh] "=&r"(rh), [sg] "=&r"(sg)
+                    : [end] "r"(end)
+                    : "cc", "memory");
+                return;
+            }
             __asm__ volatile(
                 "1:\n\t"
                 "ldr    %[a], [%[acc]], #4\n\t"
