@@ -1,7 +1,8 @@
 // The optimized kernels on the device (DSP on M4/M7, Helium on M55, portable on M3) against the
 // reference kernels, on random shapes that hit every tail (odd channels, columns not multiples of
-// 4/16, odd pixel counts, padding, strides), every requantization shift. The host twin is
-// tests/unit/kernels_differential.cpp. Exit status = number of mismatching cases.
+// 4/16, odd pixel counts, padding, strides; dilation and chunks past 32 channels for depthwise),
+// every requantization shift. The host twin is tests/unit/kernels_differential.cpp. Exit status =
+// number of mismatching cases.
 #include <cstddef>
 #include <cstdint>
 
@@ -21,13 +22,14 @@ std::uint32_t next() {
 }
 int uniform(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<std::uint32_t>(hi - lo + 1)); }
 
-constexpr int max_c = 24, max_hw = 9, max_taps = 4 * 4 * max_c;
+// Depthwise: up to 40 channels, past a 32-channel chunk.
+constexpr int max_c = 24, max_dw_c = 40, max_hw = 9, max_taps = 4 * 4 * max_c;
 std::int8_t in[max_hw * max_hw * max_c * 2];
 std::int8_t w[max_c * max_taps], packed[max_c * max_taps];
-std::int8_t expected[max_hw * max_hw * max_c], got[max_hw * max_hw * max_c];
-std::int32_t bias[max_c], mult[max_c];
-std::int8_t expo[max_c];
-k::ChannelQ cq[max_c];
+std::int8_t expected[max_hw * max_hw * max_dw_c], got[max_hw * max_hw * max_dw_c];
+std::int32_t bias[max_dw_c], mult[max_dw_c];
+std::int8_t expo[max_dw_c];
+k::ChannelQ cq[max_dw_c];
 alignas(16) std::byte scratch[4096];
 
 struct Q {
@@ -56,16 +58,17 @@ mote::WindowGeometry random_window(bool depthwise) {
     g.kernel_w = pointwise ? 1 : uniform(1, 4);
     g.stride_h = pointwise ? 1 : uniform(1, 2);
     g.stride_w = pointwise ? 1 : uniform(1, 2);
-    g.dilation_h = g.dilation_w = 1;
-    g.in_h = uniform(g.kernel_h, max_hw);
-    g.in_w = uniform(g.kernel_w, max_hw);
-    g.in_c = uniform(1, max_c);
+    g.dilation_h = g.dilation_w = depthwise && uniform(0, 3) == 0 ? 2 : 1;
+    const int d = g.dilation_h;
+    g.in_h = uniform((g.kernel_h - 1) * d + 1, max_hw);
+    g.in_w = uniform((g.kernel_w - 1) * d + 1, max_hw);
+    g.in_c = uniform(1, depthwise ? max_dw_c : max_c);
     g.out_c = depthwise ? g.in_c : uniform(1, max_c);
     const auto pad = pointwise || uniform(0, 1) ? mote::Padding::same : mote::Padding::valid;
-    g.out_h = mote::window_output_size(pad, g.in_h, g.kernel_h, g.stride_h, 1);
-    g.out_w = mote::window_output_size(pad, g.in_w, g.kernel_w, g.stride_w, 1);
-    g.pad_top = pad == mote::Padding::same ? mote::window_pad_before(g.in_h, g.out_h, g.kernel_h, g.stride_h, 1) : 0;
-    g.pad_left = pad == mote::Padding::same ? mote::window_pad_before(g.in_w, g.out_w, g.kernel_w, g.stride_w, 1) : 0;
+    g.out_h = mote::window_output_size(pad, g.in_h, g.kernel_h, g.stride_h, d);
+    g.out_w = mote::window_output_size(pad, g.in_w, g.kernel_w, g.stride_w, d);
+    g.pad_top = pad == mote::Padding::same ? mote::window_pad_before(g.in_h, g.out_h, g.kernel_h, g.stride_h, d) : 0;
+    g.pad_left = pad == mote::Padding::same ? mote::window_pad_before(g.in_w, g.out_w, g.kernel_w, g.stride_w, d) : 0;
     return g;
 }
 

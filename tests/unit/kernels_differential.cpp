@@ -112,8 +112,7 @@ void check_conv(int trial) {
 }
 
 template <class P>
-void check_depthwise(int trial) {
-    const WindowGeometry g = random_window(true);
+void check_depthwise(const WindowGeometry& g, int trial) {
     const Params p = random_params(g.out_c, trial % 7 == 0);
     const auto in = random_bytes(static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c);
     const auto w = random_bytes(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.out_c);
@@ -122,8 +121,42 @@ void check_depthwise(int trial) {
     ref::depthwise_conv2d(g, 1, p.reference(), in.data(), w.data(), expected.data());
     k::depthwise_conv2d<P>(g, p.optimized(), p.in_zp, in.data(), w.data(), got.data());
     INFO("trial " << trial << " in " << g.in_h << "x" << g.in_w << "x" << g.in_c << " kernel "
-                  << g.kernel_h << "x" << g.kernel_w << " stride " << g.stride_h << "," << g.stride_w);
+                  << g.kernel_h << "x" << g.kernel_w << " stride " << g.stride_h << "," << g.stride_w
+                  << " dilation " << g.dilation_h << "," << g.dilation_w << " pad " << g.pad_top << ","
+                  << g.pad_left << " out " << g.out_h << "x" << g.out_w);
     REQUIRE(got == expected);
+}
+
+template <class P>
+void check_depthwise(int trial) {
+    check_depthwise<P>(random_window(true), trial);
+}
+
+// Depthwise takes output pixels two at a time in raster order (a pair may span two rows, an odd
+// last pixel is paired with one past the end whose result is dropped): every small output width and height, with strides, dilations,
+// padding and channel counts around the 4-channel passes and the 32-channel chunks.
+template <class P>
+void check_depthwise_sweep() {
+    int trial = 0;
+    for (int in_w = 1; in_w <= 6; ++in_w)
+        for (int in_h = 1; in_h <= 3; ++in_h)
+            for (int s = 1; s <= 2; ++s)
+                for (int d = 1; d <= 2; ++d)
+                    for (const bool same : {true, false})
+                        for (const int ch : {1, 4, 7, 36}) {
+                            WindowGeometry g{};
+                            g.kernel_h = in_h == 3 ? 2 : 3, g.kernel_w = 3;
+                            g.stride_h = g.stride_w = s, g.dilation_h = g.dilation_w = d;
+                            g.in_h = in_h, g.in_w = in_w, g.in_c = g.out_c = ch;
+                            const int eff_h = (g.kernel_h - 1) * d + 1, eff_w = (g.kernel_w - 1) * d + 1;
+                            if (!same && (in_h < eff_h || in_w < eff_w)) continue;
+                            const auto pad = same ? mote::Padding::same : mote::Padding::valid;
+                            g.out_h = mote::window_output_size(pad, in_h, g.kernel_h, s, d);
+                            g.out_w = mote::window_output_size(pad, in_w, g.kernel_w, s, d);
+                            g.pad_top = same ? mote::window_pad_before(in_h, g.out_h, g.kernel_h, s, d) : 0;
+                            g.pad_left = same ? mote::window_pad_before(in_w, g.out_w, g.kernel_w, s, d) : 0;
+                            check_depthwise<P>(g, trial++);
+                        }
 }
 
 template <class P>
@@ -183,6 +216,7 @@ TEMPLATE_TEST_CASE("Optimized kernels equal the reference kernels", "[kernels][d
     check_requantize_rows<TestType>();
     for (int trial = 0; trial < 400; ++trial) check_conv<TestType>(trial);
     for (int trial = 0; trial < 400; ++trial) check_depthwise<TestType>(trial);
+    check_depthwise_sweep<TestType>();
     for (int trial = 0; trial < 400; ++trial) check_dense<TestType>(trial);
 }
 

@@ -32,46 +32,84 @@ constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
     return align16(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * sizeof(typename P::col_t));
 }
 
+// Whether a primitive set has the three-pixel micro-kernel, and a layer can use it: columns
+// interleaved by groups of 4 (in_c % 4 == 0), 8 k per pass, channels in pairs.
+template <class P>
+concept HasThreePixelKernel = requires(const typename P::col_t* c, const std::int8_t* w,
+                                       std::int32_t* acc, std::int8_t* out) {
+    P::dot_3x2(c, w, 8, acc);
+    P::requantize_store_3(0, 0, 0, static_cast<const ChannelQ*>(nullptr), out, 1);
+};
+template <class P>
+constexpr bool uses_three_pixels(const WindowGeometry& g) {
+    if constexpr (HasThreePixelKernel<P>) {
+        const int k = g.kernel_h * g.kernel_w * g.in_c;
+        return g.in_c % 4 == 0 && k % 8 == 0 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3;
+    } else {
+        return false;
+    }
+}
+
+// The column buffer: two columns, or one interleaved block of three.
+template <class P = Primitives>
+constexpr std::size_t conv2d_buffer_bytes(const WindowGeometry& g) {
+    const std::size_t two = 2 * conv2d_column_bytes<P>(g);
+    if (!uses_three_pixels<P>(g)) return two;
+    const std::size_t three =
+        align16(3 * static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * sizeof(typename P::col_t));
+    return three > two ? three : two;
+}
+
 template <class P = Primitives>
 constexpr std::size_t conv2d_scratch_bytes(const WindowGeometry& g) {
-    const std::size_t cols = 2 * conv2d_column_bytes<P>(g);
-    return cols <= stack_column_bytes ? 0 : cols;
+    const std::size_t bytes = conv2d_buffer_bytes<P>(g);
+    return bytes <= stack_column_bytes ? 0 : bytes;
 }
 
 namespace detail {
-// The im2col column of output pixel p (or the input pixel itself, read in place).
-template <class P>
+// The im2col column of output pixel p (or the input pixel itself, read in place). With Lanes > 1
+// the column is one lane of an interleaved block: groups of 4 elements, Lanes columns' groups
+// side by side (col = block + lane·4; every segment is a multiple of 4 long: in_c % 4 == 0).
+template <class P, int Lanes = 1>
 inline const typename P::col_t* column(const WindowGeometry& g, std::int32_t zp,
                                        const std::int8_t* in, int p, typename P::col_t* col) {
+    using col_t = typename P::col_t;
+    const auto load = [](const std::int8_t* src, col_t* d, int n) {
+        if constexpr (Lanes == 1) P::load_col(src, d, n);
+        else P::template load_col_lanes<Lanes>(src, d, n);
+    };
+    const auto fill = [zp](col_t* d, int n) {
+        if constexpr (Lanes == 1) P::fill_col(d, n, zp);
+        else P::template fill_col_lanes<Lanes>(d, n, zp);
+    };
     if (is_pointwise(g)) {
         const std::int8_t* src = in + static_cast<std::ptrdiff_t>(p) * g.in_c;
-        if constexpr (sizeof(typename P::col_t) == 1) {
-            return reinterpret_cast<const typename P::col_t*>(src);
+        if constexpr (sizeof(col_t) == 1 && Lanes == 1) {
+            return reinterpret_cast<const col_t*>(src);
         } else {
-            P::load_col(src, col, g.in_c);
+            load(src, col, g.in_c);
             return col;
         }
     }
     const int oy = p / g.out_w, ox = p - oy * g.out_w;
     const int iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
-    typename P::col_t* d = col;
+    col_t* d = col;
     for (int ky = 0; ky < g.kernel_h; ++ky) {
         const int iy = iy0 + ky * g.dilation_h;
         const bool row_in = iy >= 0 && iy < g.in_h;
         if (row_in && g.dilation_w == 1 && ix0 >= 0 && ix0 + g.kernel_w <= g.in_w) {
             // the whole kernel row is inside and contiguous in memory
-            P::load_col(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix0) * g.in_c, d,
-                        g.kernel_w * g.in_c);
-            d += g.kernel_w * g.in_c;
+            load(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix0) * g.in_c, d, g.kernel_w * g.in_c);
+            d += g.kernel_w * g.in_c * Lanes;
             continue;
         }
         for (int kx = 0; kx < g.kernel_w; ++kx) {
             const int ix = ix0 + kx * g.dilation_w;
             if (row_in && ix >= 0 && ix < g.in_w)
-                P::load_col(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * g.in_c, d, g.in_c);
+                load(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * g.in_c, d, g.in_c);
             else
-                P::fill_col(d, g.in_c, zp);
-            d += g.in_c;
+                fill(d, g.in_c);
+            d += g.in_c * Lanes;
         }
     }
     return col;
@@ -89,6 +127,31 @@ inline void gemm_rows(const typename P::col_t* c0, const typename P::col_t* c1, 
                       const std::int16_t* index) {
     static_assert(Pixels == 1 || Pixels == 2);
     const std::int32_t* bias = q.bias;
+    if constexpr (requires(std::int32_t a, const ChannelQ& c) { P::requantize_plain(a, c); }) {
+        if (q.plain() && index == nullptr) {  // each block requantized and stored as computed
+            const ChannelQ* cq = q.q;
+            int j = 0;
+            for (; j + 1 < rows; j += 2, w += 2 * k) {
+                if constexpr (Pixels == 2) {
+                    std::int32_t a[4] = {bias[j], bias[j + 1], bias[j], bias[j + 1]};
+                    P::dot_2x2(c0, c1, w, w + k, k, a);
+                    P::requantize_store_2x2(a, cq + j, out0 + j, out1 + j);
+                } else {
+                    std::int32_t a[2] = {bias[j], bias[j + 1]};
+                    P::dot_1x2(c0, w, w + k, k, a);
+                    const ChannelQ q0 = cq[j], q1 = cq[j + 1];
+                    out0[j] = P::requantize_plain(a[0], q0), out0[j + 1] = P::requantize_plain(a[1], q1);
+                }
+            }
+            if (j < rows) {
+                const ChannelQ q0 = cq[j];
+                const std::int32_t a0 = P::dot_1x1(c0, w, k, bias[j]);
+                if constexpr (Pixels == 2) out1[j] = P::requantize_plain(P::dot_1x1(c1, w, k, bias[j]), q0);
+                out0[j] = P::requantize_plain(a0, q0);
+            }
+            return;
+        }
+    }
     alignas(16) std::int32_t acc0[out_chunk], acc1[out_chunk];
     alignas(4) std::int8_t val0[out_chunk], val1[out_chunk];
     for (int o0 = 0; o0 < rows; o0 += out_chunk) {
@@ -124,6 +187,36 @@ inline void gemm_rows(const typename P::col_t* c0, const typename P::col_t* c1, 
     }
 }
 
+// Pixels three at a time (uses_three_pixels): one interleaved column block, 3 × 2 blocks.
+template <class P>
+inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::int32_t zp,
+                               const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                               typename P::col_t* block) {
+    const int k = g.kernel_h * g.kernel_w * g.in_c;
+    const int oc = g.out_c;
+    const int pixels = g.out_h * g.out_w;
+    const bool plain = q.plain();
+    int p = 0;
+    for (; p + 2 < pixels; p += 3) {
+        for (int lane = 0; lane < 3; ++lane) column<P, 3>(g, zp, in, p + lane, block + 4 * lane);
+        std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
+        const std::int8_t* w = weights;
+        for (int j = 0; j < oc; j += 2, w += 2 * k) {
+            const std::int32_t b0 = q.bias[j], b1 = q.bias[j + 1];
+            std::int32_t a[6] = {b0, b1, b0, b1, b0, b1};
+            P::dot_3x2(block, w, k, a);
+            if (plain) {
+                P::requantize_store_3(a[0], a[2], a[4], q.q + j, out0 + j, oc);
+                P::requantize_store_3(a[1], a[3], a[5], q.q + j + 1, out0 + j + 1, oc);
+            } else {
+                for (int i = 0; i < 6; ++i)
+                    out0[(i >> 1) * oc + j + (i & 1)] = requantize_to_int8(a[i], q, j + (i & 1));
+            }
+        }
+    }
+    return p;
+}
+
 template <class P>
 inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
                            const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
@@ -132,6 +225,8 @@ inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32
     const int oc = g.out_c;
     const int pixels = g.out_h * g.out_w;
     int p = 0;
+    if constexpr (HasThreePixelKernel<P>)
+        if (uses_three_pixels<P>(g)) p = conv2d_three_pixels<P>(g, q, zp, in, weights, out, col0);
     for (; p + 1 < pixels; p += 2) {
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
         gemm_rows<P, 2>(column<P>(g, zp, in, p, col0), column<P>(g, zp, in, p + 1, col1), k, oc,
@@ -186,7 +281,7 @@ inline void conv2d(const WindowGeometry& g, const Requant& q, std::int32_t input
                    std::byte* scratch) {
     using col_t = typename P::col_t;
     const std::size_t col_bytes = conv2d_column_bytes<P>(g);
-    if (2 * col_bytes <= stack_column_bytes) {
+    if (conv2d_buffer_bytes<P>(g) <= stack_column_bytes) {
         alignas(16) col_t cols[stack_column_bytes / sizeof(col_t)];
         detail::conv2d_columns<P>(g, q, input_zero_point, in, weights, out, cols,
                                   cols + col_bytes / sizeof(col_t));

@@ -32,6 +32,13 @@ inline void fully_connected_column(int inputs, int outputs, const Requant& q,
     for (int o0 = 0; o0 < outputs; o0 += out_chunk) {
         const int n = outputs - o0 < out_chunk ? outputs - o0 : out_chunk;
         int j = 0;
+        if constexpr (requires(std::int32_t* a) { P::dot_1x4(c, weights, inputs, a); }) {
+            for (; j + 3 < n; j += 4, w += 4 * inputs) {
+                std::int32_t a[4] = {q.bias[o0 + j], q.bias[o0 + j + 1], q.bias[o0 + j + 2], q.bias[o0 + j + 3]};
+                P::dot_1x4(c, w, inputs, a);
+                acc[j] = a[0], acc[j + 1] = a[1], acc[j + 2] = a[2], acc[j + 3] = a[3];
+            }
+        }
         for (; j + 1 < n; j += 2, w += 2 * inputs) {
             std::int32_t a[2] = {q.bias[o0 + j], q.bias[o0 + j + 1]};
             P::dot_1x2(c, w, w + inputs, inputs, a);

@@ -46,13 +46,19 @@ struct Primitives {
         for (int i = 0; i < k; ++i) acc += static_cast<std::int32_t>(c[i]) * w[i];
         return acc;
     }
-    // Depthwise: acc[c] += Σ_t taps[t][c] · w[t·stride + c] for c in [0, n).
-    static void dw_taps(const std::int8_t* const* taps, int ntaps, const std::int8_t* w,
-                        int stride, int n, std::int32_t* acc) {
-        for (int t = 0; t < ntaps; ++t) {
-            const std::int8_t* x = taps[t];
-            const std::int8_t* wt = w + t * stride;
-            for (int c = 0; c < n; ++c) acc[c] += static_cast<std::int32_t>(x[c]) * wt[c];
+    // Depthwise, two output pixels: tab holds per tap {weights, input of pixel 0, input of pixel
+    // 1}, each at the chunk's first channel, then a null; for c in [0, n):
+    // acc0[c] = bias[c] + Σ_t tab[3t + 1][c] · tab[3t][c], acc1[c] likewise with tab[3t + 2].
+    static void dw_taps2(const std::int8_t* const* tab, int n, const std::int32_t* bias,
+                         std::int32_t* acc0, std::int32_t* acc1) {
+        for (int c = 0; c < n; ++c) acc0[c] = acc1[c] = bias[c];
+        for (; *tab; tab += 3) {
+            const std::int8_t *w = tab[0], *x0 = tab[1], *x1 = tab[2];
+            for (int c = 0; c < n; ++c) {
+                const std::int32_t v = w[c];
+                acc0[c] += x0[c] * v;
+                acc1[c] += x1[c] * v;
+            }
         }
     }
     // out[i] = requantized acc[i] for channels first .. first + n − 1

@@ -84,6 +84,8 @@ struct Requant {
     bool zp_in_round = false;       // ChannelParams::zp_in_round: requantize() adds the zero point
     // The zero point still to add after requantize().
     std::int32_t zero_point_to_add() const { return zp_in_round ? 0 : output_zero_point; }
+    // Right shifts only, zero point folded, clamp = the int8 range: saturate and store.
+    bool plain() const { return all_right_shifts && zp_in_round && min == -128 && max == 127; }
 };
 
 template <int Channels>

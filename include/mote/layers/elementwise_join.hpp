@@ -6,6 +6,8 @@
 
 #include "mote/core/diagnostics.hpp"
 #include "mote/core/type_list.hpp"
+#include "mote/core/config.hpp"
+#include "mote/kernels/add.hpp"
 #include "mote/kernels/reference/add.hpp"
 #include "mote/kernels/reference/mul.hpp"
 #include "mote/layers/layer.hpp"
@@ -46,7 +48,12 @@ struct ElementwiseJoin<type_list<A0, A1>, Index, Kind, A, OutQ> : LayerFacts {
         if constexpr (Kind == JoinKind::add) {
             static constexpr reference::AddParams p =
                 checked(reference::make_add_params(A0::quant, A1::quant, out_quant, A));
-            reference::add(p, a, b, out, n);
+            if constexpr (config::reference_kernels) {
+                reference::add(p, a, b, out, n);
+            } else {
+                static constexpr kernels::AddQ q = kernels::add_q(p);
+                kernels::add(q, a, b, out, n);
+            }
         } else {
             static constexpr reference::MulParams p =
                 checked(reference::make_mul_params(A0::quant, A1::quant, out_quant, A));

@@ -72,16 +72,22 @@ struct Primitives {
         }
         return acc;
     }
-    // Depthwise: 4 channels per int32 vector (VLDRB.S32 widens on load), 16 per pass.
-    static void dw_taps(const std::int8_t* const* taps, int ntaps, const std::int8_t* w,
-                        int stride, int n, std::int32_t* acc) {
+    // Depthwise, two output pixels (see portable.hpp), one after the other.
+    static void dw_taps2(const std::int8_t* const* tab, int n, const std::int32_t* bias,
+                         std::int32_t* acc0, std::int32_t* acc1) {
+        dw_taps(tab, 1, n, bias, acc0);
+        dw_taps(tab, 2, n, bias, acc1);
+    }
+    // One pixel, slot j of the table: 4 channels per int32 vector (VLDRB.S32 widens on load),
+    // 16 per pass.
+    static void dw_taps(const std::int8_t* const* tab, int j, int n, const std::int32_t* bias,
+                        std::int32_t* acc) {
         int c = 0;
         for (; c + 16 <= n; c += 16) {
-            int32x4_t a0 = vldrwq_s32(acc + c), a1 = vldrwq_s32(acc + c + 4);
-            int32x4_t a2 = vldrwq_s32(acc + c + 8), a3 = vldrwq_s32(acc + c + 12);
-            const std::int8_t* wt = w + c;
-            for (int t = 0; t < ntaps; ++t, wt += stride) {
-                const std::int8_t* x = taps[t] + c;
+            int32x4_t a0 = vldrwq_s32(bias + c), a1 = vldrwq_s32(bias + c + 4);
+            int32x4_t a2 = vldrwq_s32(bias + c + 8), a3 = vldrwq_s32(bias + c + 12);
+            for (const std::int8_t* const* e = tab; *e; e += 3) {
+                const std::int8_t *wt = e[0] + c, *x = e[j] + c;
                 a0 = mla(a0, vldrbq_s32(x), vldrbq_s32(wt));
                 a1 = mla(a1, vldrbq_s32(x + 4), vldrbq_s32(wt + 4));
                 a2 = mla(a2, vldrbq_s32(x + 8), vldrbq_s32(wt + 8));
@@ -92,10 +98,9 @@ struct Primitives {
         }
         for (; c < n; c += 4) {
             const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - c));
-            int32x4_t a = vldrwq_z_s32(acc + c, p);
-            const std::int8_t* wt = w + c;
-            for (int t = 0; t < ntaps; ++t, wt += stride)
-                a = mla(a, vldrbq_z_s32(taps[t] + c, p), vldrbq_z_s32(wt, p));
+            int32x4_t a = vldrwq_z_s32(bias + c, p);
+            for (const std::int8_t* const* e = tab; *e; e += 3)
+                a = mla(a, vldrbq_z_s32(e[j] + c, p), vldrbq_z_s32(e[0] + c, p));
             vstrwq_p_s32(acc + c, a, p);
         }
     }

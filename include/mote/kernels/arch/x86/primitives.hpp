@@ -78,24 +78,36 @@ struct Primitives {
         for (; i < k; ++i) acc += c[i] * w[i];
         return acc;
     }
-    static void dw_taps(const std::int8_t* const* taps, int ntaps, const std::int8_t* w,
-                        int stride, int n, std::int32_t* acc) {
+    // Depthwise, two output pixels (see portable.hpp): 8 channels per pass, each weight vector
+    // widened once for both pixels.
+    static void dw_taps2(const std::int8_t* const* tab, int n, const std::int32_t* bias,
+                         std::int32_t* acc0, std::int32_t* acc1) {
         int c = 0;
         for (; c + 8 <= n; c += 8) {
-            __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + c));
-            __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(acc + c + 4));
-            for (int t = 0; t < ntaps; ++t) {
-                const __m128i prod = _mm_mullo_epi16(widen8(taps[t] + c), widen8(w + t * stride + c));
-                lo = _mm_add_epi32(lo, _mm_srai_epi32(_mm_unpacklo_epi16(prod, prod), 16));
-                hi = _mm_add_epi32(hi, _mm_srai_epi32(_mm_unpackhi_epi16(prod, prod), 16));
+            __m128i lo0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bias + c));
+            __m128i hi0 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bias + c + 4));
+            __m128i lo1 = lo0, hi1 = hi0;
+            for (const std::int8_t* const* e = tab; *e; e += 3) {
+                const __m128i w = widen8(e[0] + c);
+                const __m128i p0 = _mm_mullo_epi16(widen8(e[1] + c), w);
+                const __m128i p1 = _mm_mullo_epi16(widen8(e[2] + c), w);
+                lo0 = _mm_add_epi32(lo0, _mm_srai_epi32(_mm_unpacklo_epi16(p0, p0), 16));
+                hi0 = _mm_add_epi32(hi0, _mm_srai_epi32(_mm_unpackhi_epi16(p0, p0), 16));
+                lo1 = _mm_add_epi32(lo1, _mm_srai_epi32(_mm_unpacklo_epi16(p1, p1), 16));
+                hi1 = _mm_add_epi32(hi1, _mm_srai_epi32(_mm_unpackhi_epi16(p1, p1), 16));
             }
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + c), lo);
-            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc + c + 4), hi);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc0 + c), lo0);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc0 + c + 4), hi0);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc1 + c), lo1);
+            _mm_storeu_si128(reinterpret_cast<__m128i*>(acc1 + c + 4), hi1);
         }
         for (; c < n; ++c) {
-            std::int32_t a = acc[c];
-            for (int t = 0; t < ntaps; ++t) a += static_cast<std::int32_t>(taps[t][c]) * w[t * stride + c];
-            acc[c] = a;
+            std::int32_t a = bias[c], b = a;
+            for (const std::int8_t* const* e = tab; *e; e += 3) {
+                const std::int32_t v = e[0][c];
+                a += e[1][c] * v, b += e[2][c] * v;
+            }
+            acc0[c] = a, acc1[c] = b;
         }
     }
     // out[i] = requantized acc[i] for channels first .. first + n − 1

@@ -1,7 +1,9 @@
-// The output zero point folded into the per-channel rounding constant (kernels/requant.hpp,
-// channel_params) gives the reference requantization on every primitive set, including
-// accumulators at the int32 extremes, and is not folded where the bound does not hold.
+// Fast paths beside the reference kernels: the output zero point folded into the per-channel
+// rounding constant (kernels/requant.hpp, channel_params) requantizes exactly on every primitive
+// set, accumulators at the int32 extremes included, and stays unfolded where the bound does not
+// hold; the optimized Add equals reference::add.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <vector>
@@ -67,5 +69,24 @@ TEMPLATE_TEST_CASE("The zero point folded into the rounding constant requantizes
         wide.exponent[3] = -31;  // a right shift of 30: the zero point stays outside
         REQUIRE_FALSE(k::channel_params(wide).zp_in_round);
         check<TestType>(wide);
+    }
+}
+
+TEST_CASE("Optimized Add equals reference::add on random quantizations", "[kernels][add]") {
+    for (int trial = 0; trial < 300; ++trial) {
+        const auto scale = [] { return std::ldexp(1.0f + static_cast<float>(uniform(0, 1000)) / 1000.0f, -uniform(3, 9)); };
+        const mote::QuantParams in1{scale(), uniform(-128, 127)}, in2{scale(), uniform(-128, 127)},
+            out{scale(), uniform(-128, 127)};
+        const auto act = uniform(0, 1) ? mote::Activation::none : mote::Activation::relu;
+        const auto p = ref::make_add_params(in1, in2, out, act);
+        if (p.error) continue;
+        std::vector<std::int8_t> a(256 * 3), b(a.size()), want(a.size()), got(a.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            a[i] = static_cast<std::int8_t>(i % 256), b[i] = static_cast<std::int8_t>(uniform(-128, 127));
+        }
+        ref::add(p, a.data(), b.data(), want.data(), static_cast<int>(a.size()));
+        k::add(k::add_q(p), a.data(), b.data(), got.data(), static_cast<int>(a.size()));
+        INFO("trial " << trial);
+        REQUIRE(got == want);
     }
 }
