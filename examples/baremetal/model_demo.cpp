@@ -77,7 +77,10 @@ int main() {
           demo::Fixed(p, 3), ")\n");
 #endif
     print("instructions ", instructions, " per inference (", Net::macs, " MACs, ",
-          demo::Fixed(static_cast<float>(Net::macs) / static_cast<float>(instructions), 3),
+          // 32-bit conversions: the 64-bit one would link libgcc's soft-float routines
+          demo::Fixed(static_cast<float>(static_cast<std::uint32_t>(Net::macs)) /
+                          static_cast<float>(static_cast<std::uint32_t>(instructions)),
+                      3),
           " MACs/instruction)\n");
     print("arena        ", Net::arena_bytes, " B (planned at compile time)\n");
     print("stack peak   ", stack, " B\n");

@@ -25,7 +25,8 @@ int uniform(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<
 // Depthwise: up to 40 channels, past a 32-channel chunk.
 constexpr int max_c = 24, max_dw_c = 40, max_hw = 9, max_taps = 4 * 4 * max_c;
 std::int8_t in[max_hw * max_hw * max_c * 2];
-std::int8_t w[max_c * max_taps], packed[max_c * max_taps];
+std::int8_t w[max_c * max_taps];
+alignas(8) k::weight_t<P> packed[max_c * max_taps];
 std::int8_t expected[max_hw * max_hw * max_dw_c], got[max_hw * max_hw * max_dw_c];
 std::int32_t bias[max_dw_c], mult[max_dw_c];
 std::int8_t expo[max_dw_c];
@@ -38,17 +39,24 @@ struct Q {
     std::int32_t in_zp;
 };
 
+// Half the cases are "plain" layers, as converted models have (kernels/requant.hpp): right
+// shifts only, the zero point folded into the rounding constants, the int8 clamp. They take the
+// fused requantize-and-store paths.
 Q random_params(int channels) {
+    const bool plain = uniform(0, 1) == 0;
+    const std::int32_t in_zp = uniform(-128, 127), out_zp = uniform(-128, 127);
     for (int c = 0; c < channels; ++c) {
         bias[c] = uniform(-40000, 40000);
         mult[c] = uniform(0, 9) == 0 ? 0 : (1 << 30) + uniform(0, (1 << 30) - 1);
-        expo[c] = static_cast<std::int8_t>(uniform(0, 5) == 0 ? uniform(0, 6) : -uniform(1, 20));
+        expo[c] = static_cast<std::int8_t>(!plain && uniform(0, 5) == 0 ? uniform(0, 6) : -uniform(1, 20));
         cq[c] = k::channel_q(mult[c], expo[c]);
+        if (plain) k::fold_zero_point(cq[c], out_zp);
     }
-    const std::int32_t in_zp = uniform(-128, 127), out_zp = uniform(-128, 127);
-    const mote::quant::ClampRange clamp =
-        uniform(0, 1) ? mote::quant::ClampRange{-128, 127} : mote::quant::ClampRange{out_zp, 127};
-    return {{bias, mult, expo, in_zp, out_zp, clamp}, {bias, cq, out_zp, clamp.min, clamp.max}, in_zp};
+    const mote::quant::ClampRange clamp = plain || uniform(0, 1) ? mote::quant::ClampRange{-128, 127}
+                                                                 : mote::quant::ClampRange{out_zp, 127};
+    return {{bias, mult, expo, in_zp, out_zp, clamp},
+            {bias, cq, out_zp, clamp.min, clamp.max, plain, plain},
+            in_zp};
 }
 
 mote::WindowGeometry random_window(bool depthwise) {

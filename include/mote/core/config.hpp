@@ -41,6 +41,15 @@ inline constexpr Isa isa = Isa::portable;
 
 inline constexpr bool reference_kernels = isa == Isa::reference;
 
+// MOTE_WIDE_WEIGHTS=1 trades flash for speed where a primitive set can use it (Arm DSP): GEMM
+// weights (convolutions, dense layers) are stored widened to int16 at compile time, so the
+// micro-kernels skip the SXTB16 of every weight word. Their flash doubles; off by default.
+#if defined(MOTE_WIDE_WEIGHTS) && MOTE_WIDE_WEIGHTS
+inline constexpr bool wide_weights = true;
+#else
+inline constexpr bool wide_weights = false;
+#endif
+
 constexpr const char* isa_name(Isa i) {
     switch (i) {
         case Isa::reference: return "reference";

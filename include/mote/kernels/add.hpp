@@ -15,29 +15,65 @@ namespace mote::kernels {
 struct AddQ {
     ChannelQ input1, input2, output;
     std::int32_t input1_offset, input2_offset, output_offset, min, max;
+    // The input with the larger scale has the real multiplier 1/2: 2^30 with exponent 0, and
+    // SRDHM(x·2^20, 2^30) = x·2^19 exactly. Such an input needs no multiply at all.
+    bool input1_half, input2_half;
+    bool output_zp_in_round;  // output_offset is in output's rounding constant (requant.hpp)
 };
 
+constexpr bool is_half(const quant::Multiplier& m) { return m.multiplier == (1 << 30) && m.exponent == 0; }
+
 constexpr AddQ add_q(const reference::AddParams& p) {
-    return {channel_q(p.input1.multiplier, p.input1.exponent),
-            channel_q(p.input2.multiplier, p.input2.exponent),
-            channel_q(p.output.multiplier, p.output.exponent),
-            p.input1_offset,
-            p.input2_offset,
-            p.output_offset,
-            p.clamp.min,
-            p.clamp.max};
+    AddQ q{channel_q(p.input1.multiplier, p.input1.exponent),
+           channel_q(p.input2.multiplier, p.input2.exponent),
+           channel_q(p.output.multiplier, p.output.exponent),
+           p.input1_offset,
+           p.input2_offset,
+           p.output_offset,
+           p.clamp.min,
+           p.clamp.max,
+           is_half(p.input1),
+           is_half(p.input2),
+           false};
+    if (can_fold_zero_point(q.output)) {
+        fold_zero_point(q.output, q.output_offset);
+        q.output_zp_in_round = true;
+    }
+    return q;
 }
 
-inline void add(const AddQ& params, const std::int8_t* a, const std::int8_t* b, std::int8_t* out, int n) {
+namespace detail {
+template <bool Half>
+inline std::int32_t add_input(std::int32_t v, std::int32_t offset, const ChannelQ& q) {
+    constexpr int shift = reference::add_left_shift_int8;
+    if constexpr (Half) return (v + offset) * (1 << (shift - 1));
+    else return requantize((v + offset) * (1 << shift), q);
+}
+
+template <bool Half1, bool Half2>
+inline void add_loop(const AddQ& params, const std::int8_t* a, const std::int8_t* b, std::int8_t* out, int n) {
     const AddQ q = params;  // locals: int8 stores may alias the parameters
     for (int i = 0; i < n; ++i) {
-        const std::int32_t x1 = requantize((q.input1_offset + a[i]) * (1 << reference::add_left_shift_int8), q.input1);
-        const std::int32_t x2 = requantize((q.input2_offset + b[i]) * (1 << reference::add_left_shift_int8), q.input2);
-        std::int32_t v = requantize(x1 + x2, q.output) + q.output_offset;
+        const std::int32_t x1 = add_input<Half1>(a[i], q.input1_offset, q.input1);
+        const std::int32_t x2 = add_input<Half2>(b[i], q.input2_offset, q.input2);
+        std::int32_t v = requantize(x1 + x2, q.output) + (q.output_zp_in_round ? 0 : q.output_offset);
         v = v < q.min ? q.min : v;
         v = v > q.max ? q.max : v;
         out[i] = static_cast<std::int8_t>(v);
     }
+}
+}  // namespace detail
+
+// A layer's parameters are compile-time constants: every multiplier and offset folds into the code.
+template <const AddQ& Q>
+inline void add(const std::int8_t* a, const std::int8_t* b, std::int8_t* out, int n) {
+    detail::add_loop<Q.input1_half, Q.input2_half>(Q, a, b, out, n);
+}
+
+inline void add(const AddQ& q, const std::int8_t* a, const std::int8_t* b, std::int8_t* out, int n) {
+    if (q.input1_half) detail::add_loop<true, false>(q, a, b, out, n);
+    else if (q.input2_half) detail::add_loop<false, true>(q, a, b, out, n);
+    else detail::add_loop<false, false>(q, a, b, out, n);
 }
 
 }  // namespace mote::kernels

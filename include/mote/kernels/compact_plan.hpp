@@ -25,7 +25,7 @@ struct CompactPlan {
     static constexpr auto params = live_row_params<live.rows>(Requant, data.row_index);
     static constexpr auto dead_outputs = dead_row_outputs(Requant);
     static constexpr std::size_t flash_bytes =
-        data.values.size() + sizeof(params.bias) + sizeof(params.q) +
+        gemm_weight_bytes<P>(data.values.size()) + sizeof(params.bias) + sizeof(params.q) +
         (gathered ? sizeof(data.col_index) : 0) +
         (has_dead_rows ? sizeof(data.row_index) + sizeof(dead_outputs) : 0);
     static constexpr std::size_t scratch_bytes = compact_scratch_bytes<P>(live.cols, gathered);

@@ -11,6 +11,7 @@
 
 #include "mote/core/shape.hpp"
 #include "mote/kernels/compact.hpp"
+#include "mote/kernels/pack.hpp"
 #include "mote/kernels/primitives.hpp"
 #include "mote/kernels/requant.hpp"
 
@@ -35,7 +36,7 @@ constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
 // Whether a primitive set has the three-pixel micro-kernel, and a layer can use it: columns
 // interleaved by groups of 4 (in_c % 4 == 0), 8 k per pass, channels in pairs.
 template <class P>
-concept HasThreePixelKernel = requires(const typename P::col_t* c, const std::int8_t* w,
+concept HasThreePixelKernel = requires(const typename P::col_t* c, const weight_t<P>* w,
                                        std::int32_t* acc, std::int8_t* out) {
     P::dot_3x2(c, w, 8, acc);
     P::requantize_store_3(0, 0, 0, static_cast<const ChannelQ*>(nullptr), out, 1);
@@ -123,9 +124,13 @@ inline constexpr int out_chunk = 16;
 // store output channel r at out[r], or at out[index[r]] when an index is given (compacted rows).
 template <class P, int Pixels>
 inline void gemm_rows(const typename P::col_t* c0, const typename P::col_t* c1, int k, int rows,
-                      const Requant& q, const std::int8_t* w, std::int8_t* out0, std::int8_t* out1,
+                      const Requant& q, const weight_t<P>* w, std::int8_t* out0, std::int8_t* out1,
                       const std::int16_t* index) {
     static_assert(Pixels == 1 || Pixels == 2);
+    if constexpr (requires { P::template gemm_block<Pixels>(c0, c1, k, rows, q, w, out0, out1, index); }) {
+        P::template gemm_block<Pixels>(c0, c1, k, rows, q, w, out0, out1, index);  // Helium
+        return;
+    }
     const std::int32_t* bias = q.bias;
     if constexpr (requires(std::int32_t a, const ChannelQ& c) { P::requantize_plain(a, c); }) {
         if (q.plain() && index == nullptr) {  // each block requantized and stored as computed
@@ -190,7 +195,7 @@ inline void gemm_rows(const typename P::col_t* c0, const typename P::col_t* c1, 
 // Pixels three at a time (uses_three_pixels): one interleaved column block, 3 × 2 blocks.
 template <class P>
 inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::int32_t zp,
-                               const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                               const std::int8_t* in, const weight_t<P>* weights, std::int8_t* out,
                                typename P::col_t* block) {
     const int k = g.kernel_h * g.kernel_w * g.in_c;
     const int oc = g.out_c;
@@ -200,7 +205,7 @@ inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::i
     for (; p + 2 < pixels; p += 3) {
         for (int lane = 0; lane < 3; ++lane) column<P, 3>(g, zp, in, p + lane, block + 4 * lane);
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
-        const std::int8_t* w = weights;
+        const weight_t<P>* w = weights;
         for (int j = 0; j < oc; j += 2, w += 2 * k) {
             const std::int32_t b0 = q.bias[j], b1 = q.bias[j + 1];
             std::int32_t a[6] = {b0, b1, b0, b1, b0, b1};
@@ -208,9 +213,13 @@ inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::i
             if (plain) {
                 P::requantize_store_3(a[0], a[2], a[4], q.q + j, out0 + j, oc);
                 P::requantize_store_3(a[1], a[3], a[5], q.q + j + 1, out0 + j + 1, oc);
-            } else {
-                for (int i = 0; i < 6; ++i)
-                    out0[(i >> 1) * oc + j + (i & 1)] = requantize_to_int8(a[i], q, j + (i & 1));
+            } else {  // constant indices: `a` stays in registers
+                out0[j] = requantize_to_int8(a[0], q, j);
+                out0[j + 1] = requantize_to_int8(a[1], q, j + 1);
+                out0[oc + j] = requantize_to_int8(a[2], q, j);
+                out0[oc + j + 1] = requantize_to_int8(a[3], q, j + 1);
+                out0[2 * oc + j] = requantize_to_int8(a[4], q, j);
+                out0[2 * oc + j + 1] = requantize_to_int8(a[5], q, j + 1);
             }
         }
     }
@@ -219,7 +228,7 @@ inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::i
 
 template <class P>
 inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
-                           const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                           const std::int8_t* in, const weight_t<P>* weights, std::int8_t* out,
                            typename P::col_t* col0, typename P::col_t* col1) {
     const int k = g.kernel_h * g.kernel_w * g.in_c;
     const int oc = g.out_c;
@@ -252,7 +261,7 @@ inline const typename P::col_t* live_column(const CompactGemm& s, const std::int
 
 template <class P>
 inline void compact_columns(const CompactGemm& s, const Requant& q, const std::int8_t* in,
-                            const std::int8_t* weights, std::int8_t* out, typename P::col_t* col0,
+                            const weight_t<P>* weights, std::int8_t* out, typename P::col_t* col0,
                             typename P::col_t* col1) {
     const auto row = [&](int p) { return out + static_cast<std::ptrdiff_t>(p) * s.out_c; };
     const auto src = [&](int p) { return in + static_cast<std::ptrdiff_t>(p) * s.in_c; };
@@ -277,7 +286,7 @@ inline void compact_columns(const CompactGemm& s, const Requant& q, const std::i
 // conv2d_scratch_bytes<P>(g) bytes, 16-byte aligned.
 template <class P = Primitives>
 inline void conv2d(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
-                   const std::int8_t* in, const std::int8_t* weights, std::int8_t* out,
+                   const std::int8_t* in, const weight_t<P>* weights, std::int8_t* out,
                    std::byte* scratch) {
     using col_t = typename P::col_t;
     const std::size_t col_bytes = conv2d_column_bytes<P>(g);
@@ -308,7 +317,7 @@ constexpr std::size_t compact_scratch_bytes(int live_cols, bool gathered) {
 // scratch: at least compact_scratch_bytes<P>(s.cols, s.col_index != nullptr), 16-byte aligned.
 template <class P = Primitives>
 inline void pointwise_compact(const CompactGemm& s, const Requant& q, const std::int8_t* in,
-                              const std::int8_t* weights, std::int8_t* out, std::byte* scratch) {
+                              const weight_t<P>* weights, std::int8_t* out, std::byte* scratch) {
     using col_t = typename P::col_t;
     const std::size_t col_bytes = compact_column_bytes<P>(s.cols, s.col_index != nullptr);
     if (2 * col_bytes <= stack_column_bytes) {

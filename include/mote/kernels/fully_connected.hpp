@@ -25,10 +25,10 @@ constexpr std::size_t fully_connected_scratch_bytes(int inputs) {
 namespace detail {
 template <class P>
 inline void fully_connected_column(int inputs, int outputs, const Requant& q,
-                                   const typename P::col_t* c, const std::int8_t* weights,
+                                   const typename P::col_t* c, const weight_t<P>* weights,
                                    std::int8_t* out) {
     alignas(16) std::int32_t acc[out_chunk];
-    const std::int8_t* w = weights;
+    const weight_t<P>* w = weights;
     for (int o0 = 0; o0 < outputs; o0 += out_chunk) {
         const int n = outputs - o0 < out_chunk ? outputs - o0 : out_chunk;
         int j = 0;
@@ -53,7 +53,7 @@ inline void fully_connected_column(int inputs, int outputs, const Requant& q,
 // weights: [outputs, inputs] in P's order (kernels/pack.hpp).
 template <class P = Primitives>
 inline void fully_connected(int inputs, int outputs, const Requant& q, const std::int8_t* in,
-                            const std::int8_t* weights, std::int8_t* out, std::byte* scratch) {
+                            const weight_t<P>* weights, std::int8_t* out, std::byte* scratch) {
     using col_t = typename P::col_t;
     if constexpr (sizeof(col_t) == 1) {
         detail::fully_connected_column<P>(inputs, outputs, q, reinterpret_cast<const col_t*>(in),

@@ -13,17 +13,22 @@
 
 namespace mote::kernels {
 
+// paired4_wide: paired4's interleaving of row pairs, each weight widened to int16, natural order
+// within groups of four (an int16 word pair feeds SMLAD directly).
+//
 // dst[rows·cols] = src in `layout` (one definition for the compile-time arrays below and tests).
-constexpr void pack_weights(WeightLayout layout, const std::int8_t* src, std::int8_t* dst, int rows,
-                            int cols) {
+template <class T>
+constexpr void pack_weights(WeightLayout layout, const std::int8_t* src, T* dst, int rows, int cols) {
     const std::size_t n = static_cast<std::size_t>(rows) * cols;
     if (layout == WeightLayout::rows) {
         for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
         return;
     }
     const int full = cols & ~3;
+    const bool permute = layout != WeightLayout::paired4_wide;
     auto put4 = [&](std::size_t d, std::size_t s) {
-        dst[d] = src[s], dst[d + 1] = src[s + 2], dst[d + 2] = src[s + 1], dst[d + 3] = src[s + 3];
+        dst[d] = src[s], dst[d + 1] = src[s + (permute ? 2 : 1)];
+        dst[d + 2] = src[s + (permute ? 1 : 2)], dst[d + 3] = src[s + 3];
     };
     auto single = [&](int r) {
         const std::size_t base = static_cast<std::size_t>(r) * cols;
@@ -32,7 +37,7 @@ constexpr void pack_weights(WeightLayout layout, const std::int8_t* src, std::in
         for (; i < cols; ++i) dst[base + i] = src[base + i];
     };
     int r = 0;
-    if (layout == WeightLayout::paired4) {
+    if (layout == WeightLayout::paired4 || layout == WeightLayout::paired4_wide) {
         for (; r + 1 < rows; r += 2) {
             const std::size_t base = static_cast<std::size_t>(r) * cols;
             std::size_t d = base;
@@ -47,18 +52,35 @@ constexpr void pack_weights(WeightLayout layout, const std::int8_t* src, std::in
     for (; r < rows; ++r) single(r);
 }
 
-template <const auto& W, int Rows, int Cols, WeightLayout L>
-alignas(8) inline constexpr std::array<std::int8_t, static_cast<std::size_t>(Rows) * Cols> packed = [] {
-    std::array<std::int8_t, static_cast<std::size_t>(Rows) * Cols> a{};
+// The element type of a primitive set's GEMM weights: P::weight_t, int8 by default.
+template <class P>
+struct weight_type {
+    using type = std::int8_t;
+};
+template <class P>
+    requires requires { typename P::weight_t; }
+struct weight_type<P> {
+    using type = typename P::weight_t;
+};
+template <class P>
+using weight_t = typename weight_type<P>::type;
+
+template <const auto& W, int Rows, int Cols, WeightLayout L, class T>
+alignas(8) inline constexpr std::array<T, static_cast<std::size_t>(Rows) * Cols> packed = [] {
+    std::array<T, static_cast<std::size_t>(Rows) * Cols> a{};
     pack_weights(L, W.values.data(), a.data(), Rows, Cols);
     return a;
 }();
 
-// Weights [Rows, Cols] in the order primitive set P wants.
+// Weights [Rows, Cols] in the order (and element type) primitive set P wants.
 template <class P, const auto& W, int Rows, int Cols>
-constexpr const std::int8_t* gemm_weights() {
-    if constexpr (P::layout == WeightLayout::rows) return W.values.data();
-    else return packed<W, Rows, Cols, P::layout>.data();
+constexpr const weight_t<P>* gemm_weights() {
+    if constexpr (P::layout == WeightLayout::rows && sizeof(weight_t<P>) == 1) return W.values.data();
+    else return packed<W, Rows, Cols, P::layout, weight_t<P>>.data();
 }
+
+// Flash bytes of Count GEMM weights as P stores them.
+template <class P>
+constexpr std::size_t gemm_weight_bytes(std::size_t count) { return count * sizeof(weight_t<P>); }
 
 }  // namespace mote::kernels

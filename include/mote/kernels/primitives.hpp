@@ -7,6 +7,7 @@
 #include "mote/kernels/portable.hpp"
 #if defined(MOTE_ISA_DSP)
 #include "mote/kernels/arch/dsp/primitives.hpp"
+#include "mote/kernels/arch/dsp/wide_primitives.hpp"
 #endif
 #if defined(MOTE_ISA_MVE)
 #include "mote/kernels/arch/mve/primitives.hpp"
@@ -24,7 +25,8 @@ constexpr auto select_primitives() {
     else
 #endif
 #if defined(MOTE_ISA_DSP)
-    if constexpr (config::isa == config::Isa::dsp) return arch::dsp::Primitives{};
+    if constexpr (config::isa == config::Isa::dsp && config::wide_weights) return arch::dsp::WidePrimitives{};
+    else if constexpr (config::isa == config::Isa::dsp) return arch::dsp::Primitives{};
     else
 #endif
 #if defined(MOTE_ISA_X86)

@@ -20,7 +20,7 @@
 namespace mote::kernels {
 
 // How a primitive set wants GEMM weights [rows, cols] laid out (kernels/pack.hpp).
-enum class WeightLayout { rows, permuted4, paired4 };
+enum class WeightLayout { rows, permuted4, paired4, paired4_wide };
 
 // Per output channel, one 16-byte record (two LDRD on Arm): the multiplier, the shift, and the
 // rounding constant of the merged double rounding.
@@ -50,6 +50,16 @@ constexpr ChannelQ channel_q(std::int32_t multiplier, int exponent) {
             static_cast<std::int32_t>(round >> 32)};
 }
 
+// See ChannelParams::zp_in_round for why the bound is shift ≤ 22.
+constexpr bool can_fold_zero_point(const ChannelQ& c) { return c.shift >= 0 && c.shift <= 22; }
+constexpr void fold_zero_point(ChannelQ& c, std::int32_t zero_point) {
+    const std::int64_t round =
+        static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.round_hi)) << 32) | c.round_lo) +
+        static_cast<std::int64_t>(zero_point) * (std::int64_t{1} << (32 + c.shift));
+    c.round_lo = static_cast<std::uint32_t>(static_cast<std::uint64_t>(round) & 0xFFFFFFFFu);
+    c.round_hi = static_cast<std::int32_t>(round >> 32);
+}
+
 template <int Channels>
 constexpr ChannelParams<Channels> channel_params(const quant::ChannelRequant<Channels>& r) {
     ChannelParams<Channels> p{};
@@ -61,15 +71,9 @@ constexpr ChannelParams<Channels> channel_params(const quant::ChannelRequant<Cha
     p.min = r.clamp.min;
     p.max = r.clamp.max;
     bool fold = true;
-    for (const ChannelQ& c : p.q) fold = fold && c.shift >= 0 && c.shift <= 22;
+    for (const ChannelQ& c : p.q) fold = fold && can_fold_zero_point(c);
     if (fold) {
-        for (ChannelQ& c : p.q) {
-            const std::int64_t round =
-                static_cast<std::int64_t>((static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.round_hi)) << 32) | c.round_lo) +
-                static_cast<std::int64_t>(p.output_zero_point) * (std::int64_t{1} << (32 + c.shift));
-            c.round_lo = static_cast<std::uint32_t>(static_cast<std::uint64_t>(round) & 0xFFFFFFFFu);
-            c.round_hi = static_cast<std::int32_t>(round >> 32);
-        }
+        for (ChannelQ& c : p.q) fold_zero_point(c, p.output_zero_point);
         p.zp_in_round = true;
     }
     return p;

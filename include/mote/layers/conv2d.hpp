@@ -55,7 +55,8 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
         else if constexpr (compact)
             return Compact::flash_bytes;
         else
-            return W.values.size() + sizeof(params.bias) + sizeof(params.q);
+            return kernels::gemm_weight_bytes<kernels::Primitives>(W.values.size()) +
+                   sizeof(params.bias) + sizeof(params.q);
     }();
     static constexpr std::size_t scratch_bytes = [] {
         if constexpr (config::reference_kernels) return std::size_t{0};

@@ -47,7 +47,8 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
         else if constexpr (compact)
             return Compact::flash_bytes;
         else
-            return W.values.size() + sizeof(params.bias) + sizeof(params.q);
+            return kernels::gemm_weight_bytes<kernels::Primitives>(W.values.size()) +
+                   sizeof(params.bias) + sizeof(params.q);
     }();
     static constexpr std::size_t scratch_bytes = [] {
         if constexpr (config::reference_kernels) return std::size_t{0};

@@ -55,16 +55,23 @@ struct Primitives {
     // One lane of an interleaved column block: group i/4 at dst + i·Lanes (n % 4 == 0).
     template <int Lanes>
     static void load_col_lanes(const std::int8_t* src, col_t* dst, int n) {
-        for (const std::int8_t* const end = src + n; src != end; src += 4, dst += 4 * Lanes) {
-            std::uint32_t x = load32(src), even, lo, hi;
-            __asm__("sxtb16 %[e], %[x]\n\t"
-                    "sxtb16 %[x], %[x], ror #8\n\t"
-                    "pkhbt  %[lo], %[e], %[x], lsl #16\n\t"
-                    "pkhtb  %[hi], %[x], %[e], asr #16\n\t"
-                    : [x] "+r"(x), [e] "=&r"(even), [lo] "=&r"(lo), [hi] "=r"(hi));
-            store32(dst, lo);
-            store32(dst + 2, hi);
-        }
+        const std::int8_t* const end = src + n;
+        std::uint32_t x, even, lo, hi;
+        if (n > 0)
+            __asm__ volatile(
+                "1:\n\t"
+                "ldr    %[x], [%[src]], #4\n\t"
+                "sxtb16 %[e], %[x]\n\t"
+                "sxtb16 %[x], %[x], ror #8\n\t"
+                "pkhbt  %[lo], %[e], %[x], lsl #16\n\t"
+                "pkhtb  %[hi], %[x], %[e], asr #16\n\t"
+                "strd   %[lo], %[hi], [%[dst]], %[step]\n\t"
+                "cmp    %[src], %[end]\n\t"
+                "bne    1b\n\t"
+                : [src] "+r"(src), [dst] "+r"(dst), [x] "=&r"(x), [e] "=&r"(even),
+                  [lo] "=&r"(lo), [hi] "=&r"(hi)
+                : [end] "r"(end), [step] "i"(8 * Lanes)
+                : "cc", "memory");
     }
     template <int Lanes>
     static void fill_col_lanes(col_t* dst, int n, std::int32_t v) {
@@ -74,7 +81,7 @@ struct Primitives {
     // Three pixels × two channels: c is an interleaved block of 3 lanes (groups of 4 elements),
     // w the pair block of rows (o, o+1) (paired4), k % 8 == 0, w word-aligned. acc = {p0 o,
     // p0 o+1, p1 o, p1 o+1, p2 o, p2 o+1}. Per 8 k: 43 instructions for 48 MACs.
-    static void dot_3x2(const col_t* c, const std::int8_t* w, int k, std::int32_t* acc) {
+    [[gnu::always_inline]] static void dot_3x2(const col_t* c, const std::int8_t* w, int k, std::int32_t* acc) {
         std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], a4 = acc[4], a5 = acc[5];
         const col_t* end = c + 3 * k;
         std::uint32_t wa, wb, ta, tb, xa, xb;
@@ -115,7 +122,7 @@ struct Primitives {
         acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5;
     }
     // One channel of three pixels of a Requant::plain() layer: out[0], out[stride], out[2·stride].
-    static void requantize_store_3(std::int32_t a0, std::int32_t a1, std::int32_t a2,
+    [[gnu::always_inline]] static void requantize_store_3(std::int32_t a0, std::int32_t a1, std::int32_t a2,
                                    const ChannelQ* cq, std::int8_t* out, int stride) {
         std::int32_t m, sh, rh, sg;
         std::uint32_t rl;
@@ -142,7 +149,7 @@ struct Primitives {
     }
     // w0: the pair block of rows (o, o+1) in the paired4 layout (w1 unused: it is w0 + k only in
     // row layouts). Per 4 k: 2 weight words, 4 SXTB16, 4 column words, 8 SMLAD.
-    [[gnu::always_inline]] static void dot_2x2(const col_t* c0, const col_t* c1, const std::int8_t* w0,
+    static void dot_2x2(const col_t* c0, const col_t* c1, const std::int8_t* w0,
                         const std::int8_t*, int k, std::int32_t* acc) {
         std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
         const int full = k & ~3;
