@@ -33,8 +33,8 @@ constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
     return align16(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * sizeof(typename P::col_t));
 }
 
-// Whether a primitive set has the three-pixel micro-kernel, and a layer can use it: columns
-// interleaved by groups of 4 (in_c % 4 == 0), 8 k per pass, channels in pairs.
+// Whether a primitive set has the three-pixel micro-kernel, and a layer can use it: 8 k per
+// pass, channels in pairs.
 template <class P>
 concept HasThreePixelKernel = requires(const typename P::col_t* c, const weight_t<P>* w,
                                        std::int32_t* acc, std::int8_t* out) {
@@ -45,7 +45,7 @@ template <class P>
 constexpr bool uses_three_pixels(const WindowGeometry& g) {
     if constexpr (HasThreePixelKernel<P>) {
         const int k = g.kernel_h * g.kernel_w * g.in_c;
-        return g.in_c % 4 == 0 && k % 8 == 0 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3;
+        return k % 8 == 0 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3;
     } else {
         return false;
     }
@@ -69,48 +69,60 @@ constexpr std::size_t conv2d_scratch_bytes(const WindowGeometry& g) {
 
 namespace detail {
 // The im2col column of output pixel p (or the input pixel itself, read in place). With Lanes > 1
-// the column is one lane of an interleaved block: groups of 4 elements, Lanes columns' groups
-// side by side (col = block + lane·4; every segment is a multiple of 4 long: in_c % 4 == 0).
+// the column is one lane of an interleaved block: element e at col[(e/4)·4·Lanes + e%4], groups
+// of four of the Lanes columns side by side (col = block + lane·4).
 template <class P, int Lanes = 1>
 inline const typename P::col_t* column(const WindowGeometry& g, std::int32_t zp,
                                        const std::int8_t* in, int p, typename P::col_t* col) {
     using col_t = typename P::col_t;
-    const auto load = [](const std::int8_t* src, col_t* d, int n) {
-        if constexpr (Lanes == 1) P::load_col(src, d, n);
-        else P::template load_col_lanes<Lanes>(src, d, n);
+    const auto at = [col](int e) { return col + (e & ~3) * Lanes + (e & 3); };
+    // n elements from src (or n zero points) at element e of the column
+    const auto load = [&](const std::int8_t* src, int e, int n) {
+        if constexpr (Lanes == 1) {
+            P::load_col(src, col + e, n);
+        } else if (((e | n) & 3) == 0) {
+            P::template load_col_lanes<Lanes>(src, at(e), n);
+        } else {
+            for (int i = 0; i < n; ++i) *at(e + i) = static_cast<col_t>(src[i]);
+        }
     };
-    const auto fill = [zp](col_t* d, int n) {
-        if constexpr (Lanes == 1) P::fill_col(d, n, zp);
-        else P::template fill_col_lanes<Lanes>(d, n, zp);
+    const auto fill = [&](int e, int n) {
+        if constexpr (Lanes == 1) {
+            P::fill_col(col + e, n, zp);
+        } else if (((e | n) & 3) == 0) {
+            P::template fill_col_lanes<Lanes>(at(e), n, zp);
+        } else {
+            for (int i = 0; i < n; ++i) *at(e + i) = static_cast<col_t>(zp);
+        }
     };
     if (is_pointwise(g)) {
         const std::int8_t* src = in + static_cast<std::ptrdiff_t>(p) * g.in_c;
         if constexpr (sizeof(col_t) == 1 && Lanes == 1) {
             return reinterpret_cast<const col_t*>(src);
         } else {
-            load(src, col, g.in_c);
+            load(src, 0, g.in_c);
             return col;
         }
     }
     const int oy = p / g.out_w, ox = p - oy * g.out_w;
     const int iy0 = oy * g.stride_h - g.pad_top, ix0 = ox * g.stride_w - g.pad_left;
-    col_t* d = col;
+    int e = 0;
     for (int ky = 0; ky < g.kernel_h; ++ky) {
         const int iy = iy0 + ky * g.dilation_h;
         const bool row_in = iy >= 0 && iy < g.in_h;
         if (row_in && g.dilation_w == 1 && ix0 >= 0 && ix0 + g.kernel_w <= g.in_w) {
             // the whole kernel row is inside and contiguous in memory
-            load(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix0) * g.in_c, d, g.kernel_w * g.in_c);
-            d += g.kernel_w * g.in_c * Lanes;
+            load(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix0) * g.in_c, e, g.kernel_w * g.in_c);
+            e += g.kernel_w * g.in_c;
             continue;
         }
         for (int kx = 0; kx < g.kernel_w; ++kx) {
             const int ix = ix0 + kx * g.dilation_w;
             if (row_in && ix >= 0 && ix < g.in_w)
-                load(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * g.in_c, d, g.in_c);
+                load(in + (static_cast<std::ptrdiff_t>(iy) * g.in_w + ix) * g.in_c, e, g.in_c);
             else
-                fill(d, g.in_c);
-            d += g.in_c * Lanes;
+                fill(e, g.in_c);
+            e += g.in_c;
         }
     }
     return col;
@@ -206,6 +218,13 @@ inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::i
         for (int lane = 0; lane < 3; ++lane) column<P, 3>(g, zp, in, p + lane, block + 4 * lane);
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
         const weight_t<P>* w = weights;
+        if constexpr (requires { P::block_3x2_plain(block, w, k, q.bias, q.q, out0, oc); }) {
+            if (plain) {
+                for (int j = 0; j < oc; j += 2)
+                    w = P::block_3x2_plain(block, w, k, q.bias + j, q.q + j, out0 + j, oc);
+                continue;
+            }
+        }
         for (int j = 0; j < oc; j += 2, w += 2 * k) {
             const std::int32_t b0 = q.bias[j], b1 = q.bias[j + 1];
             std::int32_t a[6] = {b0, b1, b0, b1, b0, b1};

@@ -26,6 +26,10 @@ constexpr bool depthwise_supported(const WindowGeometry& g, int depth_multiplier
 template <class P = Primitives>
 inline void depthwise_conv2d(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
                              const std::int8_t* in, const std::int8_t* weights, std::int8_t* out) {
+    if constexpr (requires { P::depthwise(g, q, input_zero_point, in, weights, out); }) {
+        P::depthwise(g, q, input_zero_point, in, weights, out);  // Helium: the whole layer
+        return;
+    }
     const int c = g.out_c, taps = g.kernel_h * g.kernel_w, pixels = g.out_h * g.out_w;
     // Steps between taps, and the window origins whose window lies inside the input.
     const std::ptrdiff_t step_x = static_cast<std::ptrdiff_t>(g.dilation_w) * c, row_w = g.kernel_w * step_x;

@@ -121,6 +121,83 @@ struct Primitives {
 #undef MOTE_DSP_GROUP_3X2
         acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5;
     }
+    // A whole 3-pixel × 2-channel block of a Requant::plain() layer in one statement: the
+    // accumulators start at bias[0..1], run dot_3x2, and are requantized and stored to out[0..1],
+    // out[oc + 0..1], out[2·oc + 0..1]. Returns w past the pair block. One asm statement, so the
+    // compiler has no registers to spill around it: the pointers are read from memory when the
+    // MAC loop has released its registers (the accumulator's own register holds its sign).
+    [[gnu::always_inline]] static const std::int8_t* block_3x2_plain(
+        const col_t* c, const std::int8_t* w, int k, const std::int32_t* bias, const ChannelQ* cq,
+        std::int8_t* out, int oc) {
+        const col_t* end = c + 3 * k;
+        std::int32_t a0, a1, a2, a3, a4, a5;
+        std::uint32_t wa, wb, ta, tb, xa, xb;
+#define MOTE_DSP_GROUP_3X2                                \
+        "ldrd   %[wa], %[wb], [%[w]], #8\n\t"            \
+        "sxtb16 %[ta], %[wa]\n\t"                        \
+        "sxtb16 %[tb], %[wb]\n\t"                        \
+        "sxtb16 %[wa], %[wa], ror #8\n\t"                \
+        "sxtb16 %[wb], %[wb], ror #8\n\t"                \
+        "ldrd   %[xa], %[xb], [%[c]], #8\n\t"            \
+        "smlad  %[a0], %[xa], %[ta], %[a0]\n\t"          \
+        "smlad  %[a1], %[xa], %[tb], %[a1]\n\t"          \
+        "smlad  %[a0], %[xb], %[wa], %[a0]\n\t"          \
+        "smlad  %[a1], %[xb], %[wb], %[a1]\n\t"          \
+        "ldrd   %[xa], %[xb], [%[c]], #8\n\t"            \
+        "smlad  %[a2], %[xa], %[ta], %[a2]\n\t"          \
+        "smlad  %[a3], %[xa], %[tb], %[a3]\n\t"          \
+        "smlad  %[a2], %[xb], %[wa], %[a2]\n\t"          \
+        "smlad  %[a3], %[xb], %[wb], %[a3]\n\t"          \
+        "ldrd   %[xa], %[xb], [%[c]], #8\n\t"            \
+        "smlad  %[a4], %[xa], %[ta], %[a4]\n\t"          \
+        "smlad  %[a5], %[xa], %[tb], %[a5]\n\t"          \
+        "smlad  %[a4], %[xb], %[wa], %[a4]\n\t"          \
+        "smlad  %[a5], %[xb], %[wb], %[a5]\n\t"
+// acc A with the channel record at [cq, #REC] (m, sh loaded): merged rounding, store at ADDR
+#define MOTE_DSP_PLAIN_STORE(A, REC, ADDR)                \
+        "ldrd   %[xa], %[xb], [%[wa], #" REC "+8]\n\t"   \
+        "smlal  %[xa], %[xb], %[" A "], %[ta]\n\t"       \
+        "asr    %[" A "], %[" A "], #31\n\t"             \
+        "adds   %[xa], %[xa], %[" A "], lsl #31\n\t"     \
+        "adc    %[xb], %[xb], %[" A "]\n\t"              \
+        "asr    %[xb], %[xb], %[tb]\n\t"                 \
+        "ssat   %[xb], #8, %[xb]\n\t"                    \
+        "strb   %[xb], " ADDR "\n\t"
+        __asm__ volatile(
+            "ldr    %[xa], %[bias]\n\t"
+            "ldrd   %[a0], %[a1], [%[xa]]\n\t"
+            "mov    %[a2], %[a0]\n\t"
+            "mov    %[a3], %[a1]\n\t"
+            "mov    %[a4], %[a0]\n\t"
+            "mov    %[a5], %[a1]\n\t"
+            "1:\n\t"
+            MOTE_DSP_GROUP_3X2
+            MOTE_DSP_GROUP_3X2
+            "ldr    %[xa], %[end]\n\t"
+            "cmp    %[c], %[xa]\n\t"
+            "bne    1b\n\t"
+            // requantize: wa = cq, wb = out, c = oc, ta = multiplier, tb = shift
+            "ldr    %[wa], %[cq]\n\t"
+            "ldr    %[wb], %[out]\n\t"
+            "ldr    %[c], %[oc]\n\t"
+            "ldrd   %[ta], %[tb], [%[wa]]\n\t"
+            MOTE_DSP_PLAIN_STORE("a0", "0", "[%[wb]]")
+            MOTE_DSP_PLAIN_STORE("a2", "0", "[%[wb], %[c]]")
+            MOTE_DSP_PLAIN_STORE("a4", "0", "[%[wb], %[c], lsl #1]")
+            "ldrd   %[ta], %[tb], [%[wa], #16]\n\t"
+            "add    %[wb], %[wb], #1\n\t"
+            MOTE_DSP_PLAIN_STORE("a1", "16", "[%[wb]]")
+            MOTE_DSP_PLAIN_STORE("a3", "16", "[%[wb], %[c]]")
+            MOTE_DSP_PLAIN_STORE("a5", "16", "[%[wb], %[c], lsl #1]")
+            : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [a4] "=&r"(a4),
+              [a5] "=&r"(a5), [w] "+r"(w), [c] "+r"(c), [wa] "=&r"(wa), [wb] "=&r"(wb),
+              [ta] "=&r"(ta), [tb] "=&r"(tb), [xa] "=&r"(xa), [xb] "=&r"(xb)
+            : [end] "m"(end), [bias] "m"(bias), [cq] "m"(cq), [out] "m"(out), [oc] "m"(oc)
+            : "cc", "memory");
+#undef MOTE_DSP_PLAIN_STORE
+#undef MOTE_DSP_GROUP_3X2
+        return w;
+    }
     // One channel of three pixels of a Requant::plain() layer: out[0], out[stride], out[2·stride].
     [[gnu::always_inline]] static void requantize_store_3(std::int32_t a0, std::int32_t a1, std::int32_t a2,
                                    const ChannelQ* cq, std::int8_t* out, int stride) {
