@@ -4,15 +4,20 @@
 //
 //   MOTE_FORCE_REFERENCE_KERNELS   the reference kernels only (CMake option of the same name)
 //   __ARM_FEATURE_MVE (integer)    Helium: Cortex-M55/M85
+//   MOTE_PORTABLE_KERNELS          the portable primitives whatever the core
 //   __ARM_FEATURE_DSP              SMLAD/SXTB16: Cortex-M4/M7/M33, in optimized builds only
 //                                  (its inline-asm micro-kernels need 14 registers: an -O0
-//                                  build cannot give them; it gets the portable kernels)
+//                                  build cannot give them; it gets the portable kernels; a
+//                                  build with -fno-omit-frame-pointer must define
+//                                  MOTE_PORTABLE_KERNELS=1)
 //   __SSE2__ (x86-64 baseline)     SSE2 (AVX2 paths too when __AVX2__)
 //   otherwise                      portable C++ (Cortex-M0/M3, anything else)
 // Every path is bit-exact to the reference kernels (tests/unit/kernels_differential.cpp).
 
 #if defined(MOTE_FORCE_REFERENCE_KERNELS) && MOTE_FORCE_REFERENCE_KERNELS
 #define MOTE_ISA_REFERENCE 1
+#elif defined(MOTE_PORTABLE_KERNELS) && MOTE_PORTABLE_KERNELS
+#define MOTE_ISA_PORTABLE 1
 #elif defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1)
 #define MOTE_ISA_MVE 1
 #elif defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && defined(__OPTIMIZE__)
