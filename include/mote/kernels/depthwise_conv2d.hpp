@@ -66,8 +66,14 @@ inline void depthwise_conv2d(const WindowGeometry& g, const Requant& q, std::int
                                                                                                   : zp_chunk;
                 }
             }
-            P::dw_taps2(tab, n, q.bias + c0, acc0, acc1);
             std::int8_t* const o = out + static_cast<std::ptrdiff_t>(p) * c + c0;
+            if constexpr (requires { P::dw_taps2_plain(tab, n, q.bias, q.q, o, o); }) {
+                if (q.plain() && p + 1 < pixels) {
+                    P::dw_taps2_plain(tab, n, q.bias + c0, q.q + c0, o, o + c);
+                    continue;
+                }
+            }
+            P::dw_taps2(tab, n, q.bias + c0, acc0, acc1);
             P::requantize_row(acc0, q, c0, n, o);
             if (p + 1 < pixels) P::requantize_row(acc1, q, c0, n, o + c);
         }

@@ -468,6 +468,97 @@ struct Primitives {
             acc0[c] = a, acc1[c] = b;
         }
     }
+
+    // dw_taps2 of a Requant::plain() layer, requantized and stored to out0[0..n) and out1[0..n)
+    // (bias and cq at the chunk's first channel): the accumulators never leave the registers.
+    static void dw_taps2_plain(const std::int8_t* const* tab, int n, const std::int32_t* bias,
+                               const ChannelQ* cq, std::int8_t* out0, std::int8_t* out1) {
+        const int full = n & ~3;
+        if (full > 0) {
+            int c = 0;
+            std::int32_t a0, a1, a2, a3, b0, b1, b2, b3;
+#define MOTE_DSP_DW_STORE(A, REC, STORE)                       \
+                "ldrd   %[v], %[ve], [%[e], #" REC "+8]\n\t"    \
+                "smlal  %[v], %[ve], %[" A "], %[x]\n\t"        \
+                "asr    %[" A "], %[" A "], #31\n\t"            \
+                "adds   %[v], %[v], %[" A "], lsl #31\n\t"      \
+                "adc    %[ve], %[ve], %[" A "]\n\t"             \
+                "asr    %[ve], %[ve], %[xe]\n\t"                \
+                "ssat   %[ve], #8, %[ve]\n\t"                   \
+                STORE "\n\t"
+            const std::int8_t* const* e;
+            std::uint32_t v, ve, x, xe;
+            __asm__ volatile(
+                "0:\n\t"
+                "ldr    %[x], %[bias]\n\t"
+                "add    %[x], %[x], %[c], lsl #2\n\t"
+                "ldrd   %[a0], %[a1], [%[x]]\n\t"
+                "ldrd   %[a2], %[a3], [%[x], #8]\n\t"
+                "ldrd   %[b0], %[b1], [%[x]]\n\t"
+                "ldrd   %[b2], %[b3], [%[x], #8]\n\t"
+                "ldr    %[e], %[tab]\n\t"
+                "ldr    %[v], [%[e]]\n\t"
+                "1:\n\t"
+                "ldr    %[x], [%[e], #4]\n\t"
+                "ldr    %[v], [%[v], %[c]]\n\t"
+                "ldr    %[x], [%[x], %[c]]\n\t"
+                "sxtb16 %[ve], %[v]\n\t"
+                "sxtb16 %[v], %[v], ror #8\n\t"
+                "sxtb16 %[xe], %[x]\n\t"
+                "sxtb16 %[x], %[x], ror #8\n\t"
+                "smlabb %[a0], %[xe], %[ve], %[a0]\n\t"
+                "smlatt %[a2], %[xe], %[ve], %[a2]\n\t"
+                "smlabb %[a1], %[x], %[v], %[a1]\n\t"
+                "smlatt %[a3], %[x], %[v], %[a3]\n\t"
+                "ldr    %[x], [%[e], #8]\n\t"
+                "ldr    %[x], [%[x], %[c]]\n\t"
+                "sxtb16 %[xe], %[x]\n\t"
+                "sxtb16 %[x], %[x], ror #8\n\t"
+                "smlabb %[b0], %[xe], %[ve], %[b0]\n\t"
+                "smlatt %[b2], %[xe], %[ve], %[b2]\n\t"
+                "smlabb %[b1], %[x], %[v], %[b1]\n\t"
+                "smlatt %[b3], %[x], %[v], %[b3]\n\t"
+                "ldr    %[v], [%[e], #12]!\n\t"
+                "cmp    %[v], #0\n\t"
+                "bne    1b\n\t"
+                // e = the records of channels c..c+3; x, xe = multiplier, shift; v, ve = the
+                // rounding constant, then the result; a0 and b0, once stored, hold out0 + c and
+                // out1 + c; each accumulator's register holds its own sign (merged rounding).
+                "ldr    %[e], %[cq]\n\t"
+                "add    %[e], %[e], %[c], lsl #4\n\t"
+                "ldrd   %[x], %[xe], [%[e]]\n\t"
+                MOTE_DSP_DW_STORE("a0", "0", "ldr %[a0], %[out0]\n\tadd %[a0], %[a0], %[c]\n\tstrb %[ve], [%[a0]]")
+                MOTE_DSP_DW_STORE("b0", "0", "ldr %[b0], %[out1]\n\tadd %[b0], %[b0], %[c]\n\tstrb %[ve], [%[b0]]")
+                "ldrd   %[x], %[xe], [%[e], #16]\n\t"
+                MOTE_DSP_DW_STORE("a1", "16", "strb %[ve], [%[a0], #1]")
+                MOTE_DSP_DW_STORE("b1", "16", "strb %[ve], [%[b0], #1]")
+                "ldrd   %[x], %[xe], [%[e], #32]\n\t"
+                MOTE_DSP_DW_STORE("a2", "32", "strb %[ve], [%[a0], #2]")
+                MOTE_DSP_DW_STORE("b2", "32", "strb %[ve], [%[b0], #2]")
+                "ldrd   %[x], %[xe], [%[e], #48]\n\t"
+                MOTE_DSP_DW_STORE("a3", "48", "strb %[ve], [%[a0], #3]")
+                MOTE_DSP_DW_STORE("b3", "48", "strb %[ve], [%[b0], #3]")
+                "add    %[c], %[c], #4\n\t"
+                "ldr    %[x], %[full]\n\t"
+                "cmp    %[c], %[x]\n\t"
+                "bne    0b\n\t"
+                : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0),
+                  [b1] "=&r"(b1), [b2] "=&r"(b2), [b3] "=&r"(b3), [e] "=&r"(e), [v] "=&r"(v),
+                  [ve] "=&r"(ve), [x] "=&r"(x), [xe] "=&r"(xe), [c] "+&r"(c)
+                : [tab] "m"(tab), [bias] "m"(bias), [cq] "m"(cq), [out0] "m"(out0), [out1] "m"(out1),
+                  [full] "m"(full)
+                : "cc", "memory");
+#undef MOTE_DSP_DW_STORE
+        }
+        for (int c = full; c < n; ++c) {
+            std::int32_t a = bias[c], b = a;
+            for (const std::int8_t* const* e = tab; *e; e += 3) {
+                const std::int32_t v = e[0][c];
+                a += e[1][c] * v, b += e[2][c] * v;
+            }
+            out0[c] = requantize_plain(a, cq[c]), out1[c] = requantize_plain(b, cq[c]);
+        }
+    }
     // kernels/requant.hpp's merged rounding for exponent < 0: init = round − s·2^31 (ADDS/ADC),
     // SMLAL, then the shift of the high word.
     [[gnu::always_inline]] static std::int32_t requantize_right(std::int32_t acc, const ChannelQ& c) {
