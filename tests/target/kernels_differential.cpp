@@ -25,8 +25,8 @@ int uniform(int lo, int hi) { return lo + static_cast<int>(next() % static_cast<
 // Depthwise: up to 40 channels, past a 32-channel chunk.
 constexpr int max_c = 24, max_dw_c = 40, max_hw = 9, max_taps = 4 * 4 * max_c;
 std::int8_t in[max_hw * max_hw * max_c * 2];
-std::int8_t w[max_c * max_taps];
-alignas(8) k::weight_t<P> packed[max_c * max_taps];
+std::int8_t w[max_c * max_taps], padded[max_c * (max_taps + 8)];
+alignas(8) k::weight_t<P> packed[max_c * (max_taps + 8)];
 std::int8_t expected[max_hw * max_hw * max_dw_c], got[max_hw * max_hw * max_dw_c];
 std::int32_t bias[max_dw_c], mult[max_dw_c];
 std::int8_t expo[max_dw_c];
@@ -102,7 +102,9 @@ int main() {
             const Q q = random_params(g.out_c);
             fill(in, g.in_h * g.in_w * g.in_c);
             fill(w, g.out_c * taps);
-            k::pack_weights(P::layout, w, packed, g.out_c, taps);
+            const int kp = k::conv2d_k<P>(g);  // rows zero-padded where the 3-pixel kernel wants it
+            k::pad_rows(w, padded, g.out_c, taps, kp);
+            k::pack_weights(P::layout, padded, packed, g.out_c, kp);
             ref::conv2d(g, q.r, in, w, expected);
             k::conv2d<P>(g, q.o, q.in_zp, in, packed, got, scratch);
             if (!same(outs)) ++failures, mote::board::print("FAIL conv2d trial ", trial, "\n");

@@ -96,8 +96,11 @@ void check_conv(int trial) {
     const Params p = random_params(g.out_c, trial % 7 == 0);
     const auto in = random_bytes(static_cast<std::size_t>(g.in_h) * g.in_w * g.in_c);
     const auto w = random_bytes(static_cast<std::size_t>(g.out_c) * taps);
-    std::vector<std::int8_t> packed(w.size());
-    k::pack_weights(P::layout, w.data(), packed.data(), g.out_c, taps);
+    const int kp = k::conv2d_k<P>(g);  // rows zero-padded where the primitive set wants it
+    std::vector<std::int8_t> padded(static_cast<std::size_t>(g.out_c) * kp);
+    k::pad_rows(w.data(), padded.data(), g.out_c, taps, kp);
+    std::vector<k::weight_t<P>> packed(padded.size());
+    k::pack_weights(P::layout, padded.data(), packed.data(), g.out_c, kp);
     const std::size_t outs = static_cast<std::size_t>(g.out_h) * g.out_w * g.out_c;
     std::vector<std::int8_t> expected(outs), got(outs, 0x55);
     alignas(16) static std::byte scratch[1 << 16];

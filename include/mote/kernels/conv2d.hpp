@@ -26,13 +26,6 @@ constexpr bool is_pointwise(const WindowGeometry& g) {
            g.pad_top == 0 && g.pad_left == 0;
 }
 
-// Bytes of one column, 0 when the input is read in place.
-template <class P = Primitives>
-constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
-    if (sizeof(typename P::col_t) == 1 && is_pointwise(g)) return 0;
-    return align16(static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * sizeof(typename P::col_t));
-}
-
 // Whether a primitive set has the three-pixel micro-kernel, and a layer can use it: 8 k per
 // pass, channels in pairs.
 template <class P>
@@ -41,11 +34,31 @@ concept HasThreePixelKernel = requires(const typename P::col_t* c, const weight_
     P::dot_3x2(c, w, 8, acc);
     P::requantize_store_3(0, 0, 0, static_cast<const ChannelQ*>(nullptr), out, 1);
 };
+
+// The GEMM's K for a convolution: the window size, rounded up to a multiple of 8 where that
+// lets the three-pixel kernel run (e.g. 3×3×3 = 27 → 32: 18 % more MACs, a third fewer
+// instructions). The padded weights are zeros (kernels/pack.hpp, pad_rows), the padded column
+// elements are set to zero once per call.
+template <class P = Primitives>
+constexpr int conv2d_k(const WindowGeometry& g) {
+    const int k = g.kernel_h * g.kernel_w * g.in_c;
+    if constexpr (HasThreePixelKernel<P>) {
+        if (k % 8 != 0 && k > 16 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3) return (k + 7) & ~7;
+    }
+    return k;
+}
+
+// Bytes of one column, 0 when the input is read in place.
+template <class P = Primitives>
+constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
+    if (sizeof(typename P::col_t) == 1 && is_pointwise(g)) return 0;
+    return align16(static_cast<std::size_t>(conv2d_k<P>(g)) * sizeof(typename P::col_t));
+}
+
 template <class P>
 constexpr bool uses_three_pixels(const WindowGeometry& g) {
     if constexpr (HasThreePixelKernel<P>) {
-        const int k = g.kernel_h * g.kernel_w * g.in_c;
-        return k % 8 == 0 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3;
+        return conv2d_k<P>(g) % 8 == 0 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3;
     } else {
         return false;
     }
@@ -56,8 +69,7 @@ template <class P = Primitives>
 constexpr std::size_t conv2d_buffer_bytes(const WindowGeometry& g) {
     const std::size_t two = 2 * conv2d_column_bytes<P>(g);
     if (!uses_three_pixels<P>(g)) return two;
-    const std::size_t three =
-        align16(3 * static_cast<std::size_t>(g.kernel_h) * g.kernel_w * g.in_c * sizeof(typename P::col_t));
+    const std::size_t three = align16(3 * static_cast<std::size_t>(conv2d_k<P>(g)) * sizeof(typename P::col_t));
     return three > two ? three : two;
 }
 
@@ -209,10 +221,12 @@ template <class P>
 inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::int32_t zp,
                                const std::int8_t* in, const weight_t<P>* weights, std::int8_t* out,
                                typename P::col_t* block) {
-    const int k = g.kernel_h * g.kernel_w * g.in_c;
+    const int k = conv2d_k<P>(g);
     const int oc = g.out_c;
     const int pixels = g.out_h * g.out_w;
     const bool plain = q.plain();
+    for (int e = g.kernel_h * g.kernel_w * g.in_c; e < k; ++e)  // padding: zeros in every lane
+        for (int lane = 0; lane < 3; ++lane) block[(e & ~3) * 3 + 4 * lane + (e & 3)] = 0;
     int p = 0;
     for (; p + 2 < pixels; p += 3) {
         for (int lane = 0; lane < 3; ++lane) column<P, 3>(g, zp, in, p + lane, block + 4 * lane);
@@ -249,9 +263,10 @@ template <class P>
 inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32_t zp,
                            const std::int8_t* in, const weight_t<P>* weights, std::int8_t* out,
                            typename P::col_t* col0, typename P::col_t* col1) {
-    const int k = g.kernel_h * g.kernel_w * g.in_c;
+    const int k = conv2d_k<P>(g);
     const int oc = g.out_c;
     const int pixels = g.out_h * g.out_w;
+    for (int e = g.kernel_h * g.kernel_w * g.in_c; e < k; ++e) col0[e] = col1[e] = 0;  // padding
     int p = 0;
     if constexpr (HasThreePixelKernel<P>)
         if (uses_three_pixels<P>(g)) p = conv2d_three_pixels<P>(g, q, zp, in, weights, out, col0);
@@ -301,8 +316,8 @@ inline void compact_columns(const CompactGemm& s, const Requant& q, const std::i
 }
 }  // namespace detail
 
-// weights: [O, K] with K = KH·KW·C_in, in P's order (kernels/pack.hpp). scratch: at least
-// conv2d_scratch_bytes<P>(g) bytes, 16-byte aligned.
+// weights: [O, conv2d_k<P>(g)] (KH·KW·C_in, rows zero-padded to conv2d_k), in P's order
+// (kernels/pack.hpp). scratch: at least conv2d_scratch_bytes<P>(g) bytes, 16-byte aligned.
 template <class P = Primitives>
 inline void conv2d(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
                    const std::int8_t* in, const weight_t<P>* weights, std::int8_t* out,

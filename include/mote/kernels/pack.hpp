@@ -52,6 +52,14 @@ constexpr void pack_weights(WeightLayout layout, const std::int8_t* src, T* dst,
     for (; r < rows; ++r) single(r);
 }
 
+// dst[rows·padded] = src[rows·cols] with each row zero-padded to `padded` columns.
+constexpr void pad_rows(const std::int8_t* src, std::int8_t* dst, int rows, int cols, int padded) {
+    for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < padded; ++c)
+            dst[static_cast<std::size_t>(r) * padded + c] =
+                c < cols ? src[static_cast<std::size_t>(r) * cols + c] : std::int8_t{0};
+}
+
 // The element type of a primitive set's GEMM weights: P::weight_t, int8 by default.
 template <class P>
 struct weight_type {
@@ -77,6 +85,22 @@ template <class P, const auto& W, int Rows, int Cols>
 constexpr const weight_t<P>* gemm_weights() {
     if constexpr (P::layout == WeightLayout::rows && sizeof(weight_t<P>) == 1) return W.values.data();
     else return packed<W, Rows, Cols, P::layout, weight_t<P>>.data();
+}
+
+template <const auto& W, int Rows, int Cols, int Padded, WeightLayout L, class T>
+alignas(8) inline constexpr std::array<T, static_cast<std::size_t>(Rows) * Padded> packed_padded = [] {
+    std::array<std::int8_t, static_cast<std::size_t>(Rows) * Padded> src{};
+    pad_rows(W.values.data(), src.data(), Rows, Cols, Padded);
+    std::array<T, static_cast<std::size_t>(Rows) * Padded> a{};
+    pack_weights(L, src.data(), a.data(), Rows, Padded);
+    return a;
+}();
+
+// Weights [Rows, Cols], rows zero-padded to Padded columns, in P's order and element type.
+template <class P, const auto& W, int Rows, int Cols, int Padded>
+constexpr const weight_t<P>* gemm_weights_padded() {
+    if constexpr (Padded == Cols) return gemm_weights<P, W, Rows, Cols>();
+    else return packed_padded<W, Rows, Cols, Padded, P::layout, weight_t<P>>.data();
 }
 
 // Flash bytes of Count GEMM weights as P stores them.

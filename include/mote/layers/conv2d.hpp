@@ -47,6 +47,7 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
                                     kernels::compacts<W, Filters, Base::taps>();
     using Compact = kernels::CompactPlan<W, Filters, Base::taps, requant>;
     static constexpr int pixels = Base::out_shape.h * Base::out_shape.w;
+    static constexpr int gemm_k = kernels::conv2d_k<kernels::Primitives>(Base::geometry);
     // Flash: the weights plus the per-channel record the selected kernels read.
     static constexpr std::size_t weight_bytes = [] {
         if constexpr (config::reference_kernels)
@@ -55,7 +56,7 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
         else if constexpr (compact)
             return Compact::flash_bytes;
         else
-            return kernels::gemm_weight_bytes<kernels::Primitives>(W.values.size()) +
+            return kernels::gemm_weight_bytes<kernels::Primitives>(static_cast<std::size_t>(Filters) * gemm_k) +
                    sizeof(params.bias) + sizeof(params.q);
     }();
     static constexpr std::size_t scratch_bytes = [] {
@@ -70,7 +71,7 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
             Compact::run(pixels, in, out, scratch);
         else
             kernels::conv2d(Base::geometry, kernels::view_of(params), requant.input_zero_point, in,
-                            kernels::gemm_weights<kernels::Primitives, W, Filters, Base::taps>(),
+                            kernels::gemm_weights_padded<kernels::Primitives, W, Filters, Base::taps, gemm_k>(),
                             out, scratch);
     }
 };

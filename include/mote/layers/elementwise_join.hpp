@@ -52,7 +52,7 @@ struct ElementwiseJoin<type_list<A0, A1>, Index, Kind, A, OutQ> : LayerFacts {
                 reference::add(p, a, b, out, n);
             } else {
                 static constexpr kernels::AddQ q = kernels::add_q(p);
-                kernels::add<q>(a, b, out, n);
+                kernels::add<q, p>(a, b, out, n);
             }
         } else {
             static constexpr reference::MulParams p =

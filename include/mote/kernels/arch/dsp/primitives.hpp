@@ -130,6 +130,7 @@ struct Primitives {
         const col_t* c, const std::int8_t* w, int k, const std::int32_t* bias, const ChannelQ* cq,
         std::int8_t* out, int oc) {
         const col_t* end = c + 3 * k;
+        const int k16 = (k & 15) == 0;
         std::int32_t a0, a1, a2, a3, a4, a5;
         std::uint32_t wa, wb, ta, tb, xa, xb;
 #define MOTE_DSP_GROUP_3X2                                \
@@ -163,6 +164,7 @@ struct Primitives {
         "asr    %[xb], %[xb], %[tb]\n\t"                 \
         "ssat   %[xb], #8, %[xb]\n\t"                    \
         "strb   %[xb], " ADDR "\n\t"
+        // 16 k per pass when k allows (3 loop instructions per 96 MACs), else 8
         __asm__ volatile(
             "ldr    %[xa], %[bias]\n\t"
             "ldrd   %[a0], %[a1], [%[xa]]\n\t"
@@ -170,12 +172,25 @@ struct Primitives {
             "mov    %[a3], %[a1]\n\t"
             "mov    %[a4], %[a0]\n\t"
             "mov    %[a5], %[a1]\n\t"
+            "ldr    %[xa], %[k16]\n\t"
+            "cmp    %[xa], #0\n\t"
+            "beq    2f\n\t"
             "1:\n\t"
+            MOTE_DSP_GROUP_3X2
+            MOTE_DSP_GROUP_3X2
             MOTE_DSP_GROUP_3X2
             MOTE_DSP_GROUP_3X2
             "ldr    %[xa], %[end]\n\t"
             "cmp    %[c], %[xa]\n\t"
             "bne    1b\n\t"
+            "b      3f\n\t"
+            "2:\n\t"
+            MOTE_DSP_GROUP_3X2
+            MOTE_DSP_GROUP_3X2
+            "ldr    %[xa], %[end]\n\t"
+            "cmp    %[c], %[xa]\n\t"
+            "bne    2b\n\t"
+            "3:\n\t"
             // requantize: wa = cq, wb = out, c = oc, ta = multiplier, tb = shift
             "ldr    %[wa], %[cq]\n\t"
             "ldr    %[wb], %[out]\n\t"
@@ -192,7 +207,8 @@ struct Primitives {
             : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [a4] "=&r"(a4),
               [a5] "=&r"(a5), [w] "+r"(w), [c] "+r"(c), [wa] "=&r"(wa), [wb] "=&r"(wb),
               [ta] "=&r"(ta), [tb] "=&r"(tb), [xa] "=&r"(xa), [xb] "=&r"(xb)
-            : [end] "m"(end), [bias] "m"(bias), [cq] "m"(cq), [out] "m"(out), [oc] "m"(oc)
+            : [end] "m"(end), [bias] "m"(bias), [cq] "m"(cq), [out] "m"(out), [oc] "m"(oc),
+              [k16] "m"(k16)
             : "cc", "memory");
 #undef MOTE_DSP_PLAIN_STORE
 #undef MOTE_DSP_GROUP_3X2
