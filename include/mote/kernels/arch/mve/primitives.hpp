@@ -5,7 +5,14 @@
 // int8 (pointwise convolutions and dense layers read their input in place) and weights keep the
 // TFLite order. The dot products are tail-predicated low-overhead loops (DLSTP.8/LETP, inline
 // asm: GCC 12 does not emit them), so a column of any length is one loop with no scalar tail:
-// 2 pixels × 2 channels is 9 instructions per 64 MACs, 1 × 4 (dense) 10 per 64.
+// 2 pixels × 2 channels is 9 instructions per 64 MACs, 1 × 4 (dense) 10 per 64. A GEMM block
+// runs all its channel pairs in one asm loop (mac_pairs_2px*: bias load, dot products, stores);
+// short columns (k ≤ 32) stay in Q registers for the whole block, and for k % 16 = 0 their
+// first 32 elements do.
+//
+// All-right-shift layers (every MLPerf Tiny model) requantize in asm (requant_right_2x8), both
+// pixels of a GEMM block or depthwise pair per call; depthwise groups leave their sums in a stack
+// row for it (1 KiB), and channel counts 8/16/32/64 get immediate weight steps.
 //
 // Requantization, 8 channels per step, exactly the reference's two roundings:
 // VQRDMULH is SaturatingRoundingDoublingHighMul (its saturation needs a multiplier of INT32_MIN,
@@ -108,6 +115,85 @@ inline void store8_p(int32x4_t ye, int32x4_t yo, const Out8& o, std::int8_t* out
     vstrbq_p_s16(out, r, vctp16q(static_cast<std::uint32_t>(n)));
 }
 
+// All right shifts, two accumulator rows, `groups` (≥ 1) × 8 channels: 43 instructions per 16
+// outputs (39 or 41 when the clamp is only the int8 range or only a lower bound). Parameters by vector-base gathers with writeback (records 0, 2, 4, 6 of each 8);
+// y − [y < 0] as a predicated add of −1; the upper clamp broadcast each time (Q registers run out).
+template <int Clamp>
+[[gnu::always_inline]] inline void requant_right_2x8_(const std::int32_t* a0, const std::int32_t* a1, const ChannelQ* cq, const Out8& o,
+                              std::int8_t* o0, std::int8_t* o1, int groups) {
+    uint32x4_t qb = vaddq_n_u32(vshlq_n_u32(vidupq_n_u32(0, 8), 2),
+                                static_cast<std::uint32_t>(reinterpret_cast<std::uintptr_t>(cq)) - 128u);
+    const int zp = o.zp, hi = vgetq_lane_s16(o.hi, 0), m1 = -1;
+    asm volatile(
+        "dls lr, %[g]\n"
+        "1:\n\t"
+        "vldrw.u32 q2, [%q[qb], #128]!\n\t"
+        "vldrw.u32 q3, [%q[qb], #4]\n\t"
+        "vldrw.u32 q4, [%q[qb], #16]\n\t"
+        "vldrw.u32 q5, [%q[qb], #20]\n\t"
+        "vmvn q3, q3\n\t"
+        "vmvn q5, q5\n\t"
+        "vld20.32 {q6, q7}, [%[a0]]\n\t"
+        "vld21.32 {q6, q7}, [%[a0]]!\n\t"
+        "vqrdmulh.s32 q6, q6, q2\n\t"
+        "vqrdmulh.s32 q7, q7, q4\n\t"
+        "vpt.s32 le, q6, %[m1]\n\t"
+        "vaddt.i32 q6, q6, %[m1]\n\t"
+        "vpt.s32 le, q7, %[m1]\n\t"
+        "vaddt.i32 q7, q7, %[m1]\n\t"
+        "vrshl.s32 q6, q6, q3\n\t"
+        "vrshl.s32 q7, q7, q5\n\t"
+        "vqmovnb.s32 q6, q6\n\t"
+        "vqmovnt.s32 q6, q7\n\t"
+        "vqadd.s16 q6, q6, %[zp]\n\t"
+        ".if %c[cl] < 2\n\t"
+        "vmax.s16 q6, q6, %q[lo]\n\t"
+        ".endif\n\t"
+        ".if %c[cl] == 0\n\t"
+        "vdup.16 q7, %[hi]\n\t"
+        "vmin.s16 q6, q6, q7\n\t"
+        ".else\n\t"
+        "vqmovnb.s16 q6, q6\n\t"  // hi = 127: the byte VSTRB.16 keeps, saturated
+        ".endif\n\t"
+        "vstrb.16 q6, [%[o0]], #8\n\t"
+        "vld20.32 {q6, q7}, [%[a1]]\n\t"
+        "vld21.32 {q6, q7}, [%[a1]]!\n\t"
+        "vqrdmulh.s32 q6, q6, q2\n\t"
+        "vqrdmulh.s32 q7, q7, q4\n\t"
+        "vpt.s32 le, q6, %[m1]\n\t"
+        "vaddt.i32 q6, q6, %[m1]\n\t"
+        "vpt.s32 le, q7, %[m1]\n\t"
+        "vaddt.i32 q7, q7, %[m1]\n\t"
+        "vrshl.s32 q6, q6, q3\n\t"
+        "vrshl.s32 q7, q7, q5\n\t"
+        "vqmovnb.s32 q6, q6\n\t"
+        "vqmovnt.s32 q6, q7\n\t"
+        "vqadd.s16 q6, q6, %[zp]\n\t"
+        ".if %c[cl] < 2\n\t"
+        "vmax.s16 q6, q6, %q[lo]\n\t"
+        ".endif\n\t"
+        ".if %c[cl] == 0\n\t"
+        "vdup.16 q7, %[hi]\n\t"
+        "vmin.s16 q6, q6, q7\n\t"
+        ".else\n\t"
+        "vqmovnb.s16 q6, q6\n\t"  // hi = 127: the byte VSTRB.16 keeps, saturated
+        ".endif\n\t"
+        "vstrb.16 q6, [%[o1]], #8\n\t"
+        "le lr, 1b\n"
+        : [qb] "+w"(qb), [a0] "+r"(a0), [a1] "+r"(a1), [o0] "+l"(o0), [o1] "+l"(o1)
+        : [g] "r"(groups), [lo] "w"(o.lo), [zp] "r"(zp), [hi] "r"(hi), [m1] "r"(m1), [cl] "n"(Clamp)
+        : "q2", "q3", "q4", "q5", "q6", "q7", "lr", "memory");
+}
+
+// Clamp 2: [−128, 127] (the int16 → int8 saturation does it), 1: upper bound 127, 0: any.
+[[gnu::always_inline]] inline void requant_right_2x8(const std::int32_t* a0, const std::int32_t* a1, const ChannelQ* cq, const Out8& o,
+                              std::int8_t* o0, std::int8_t* o1, int groups) {
+    const int lo = vgetq_lane_s16(o.lo, 0), hi = vgetq_lane_s16(o.hi, 0);
+    if (hi != 127) requant_right_2x8_<0>(a0, a1, cq, o, o0, o1, groups);
+    else if (lo != -128) requant_right_2x8_<1>(a0, a1, cq, o, o0, o1, groups);
+    else requant_right_2x8_<2>(a0, a1, cq, o, o0, o1, groups);
+}
+
 // One or two accumulator rows (channel first + i), 8 channels per step, scalar tail.
 template <bool AllRight, int Rows>
 inline void requantize_rows(const std::int32_t* acc0, const std::int32_t* acc1, const Requant& q,
@@ -115,6 +201,12 @@ inline void requantize_rows(const std::int32_t* acc0, const std::int32_t* acc1, 
     const ChannelQ* cq = q.q + first;
     const Out8 o(q);
     int i = 0;
+    if constexpr (AllRight && Rows == 2) {
+        if (n >= 8) {
+            i = n & ~7;
+            requant_right_2x8(acc0, acc1, cq, o, out0, out1, n >> 3);
+        }
+    }
     for (; i + 8 <= n; i += 8) {
         const Params8 p = params8<AllRight>(cq + i);
         const int32x4x2_t a = vld2q_s32(acc0 + i);
@@ -189,6 +281,187 @@ inline void mac_1x4(const std::int8_t* c, const std::int8_t* w0, const std::int8
         : [k] "r"(k)
         : "q0", "q1", "q2", "q3", "lr", "memory");
 }
+// `pairs` (≥ 1) channel pairs of a 2-pixel block in one loop, starting from bias[0..2·pairs):
+// pixel 0's sums to acc[2j], acc[2j + 1], pixel 1's to acc[Stride + 2j], acc[Stride + 2j + 1]; weight rows
+// w + 2jk and w + (2j + 1)k. 11 (k % 16 = 0) or 12 instructions per pair outside the 9-instruction DLSTP loop.
+// Uses every general register but sp and pc (r7 saved on the stack, so a frame pointer survives).
+template <int Stride, bool K16>
+inline void mac_pairs_2px(const std::int8_t* c0, const std::int8_t* c1, const std::int8_t* w, int k,
+                          const std::int32_t* bias, std::int32_t* acc, int pairs) {
+    register const std::int32_t* rb asm("r0") = bias;
+    register const std::int8_t* rc0 asm("r1") = c0;
+    register const std::int8_t* rc1 asm("r3") = c1;
+    register const std::int8_t* rw asm("r5") = w;
+    register int rk asm("r9") = k;
+    register int rkr asm("r10") = (k + 15) & ~15;  // how far a loop advances each pointer
+    register std::int32_t* rp asm("r11") = acc;
+    register std::int32_t* re asm("r12") = acc + 2 * pairs;
+    asm volatile(
+        "push {r7}\n\t"
+        "mov r7, r0\n"
+        "1:\n\t"
+        "ldrd r0, r2, [r7], #8\n\t"
+        "ldrd r4, r6, [r7, #-8]\n\t"
+        "add r8, r5, r9\n\t"
+        "dlstp.8 lr, r9\n"
+        "2:\n\t"
+        "vldrb.u8 q0, [r1], #16\n\t"
+        "vldrb.u8 q1, [r3], #16\n\t"
+        "vldrb.u8 q2, [r5], #16\n\t"
+        "vldrb.u8 q3, [r8], #16\n\t"
+        "vmladava.s8 r0, q0, q2\n\t"
+        "vmladava.s8 r2, q0, q3\n\t"
+        "vmladava.s8 r4, q1, q2\n\t"
+        "vmladava.s8 r6, q1, q3\n\t"
+        "letp lr, 2b\n\t"
+        "sub r1, r1, r10\n\t"
+        "sub r3, r3, r10\n\t"
+        ".if %c[k16]\n\t"
+        "mov r5, r8\n\t"  // k % 16 == 0: the second row's end is the next pair's start
+        ".else\n\t"
+        "sub r5, r8, r10\n\t"
+        "add r5, r5, r9\n\t"
+        ".endif\n\t"
+        "strd r4, r6, [r11, %[off]]\n\t"
+        "strd r0, r2, [r11], #8\n\t"
+        "cmp r11, r12\n\t"
+        "bne 1b\n\t"
+        "pop {r7}\n"
+        : "+r"(rb), "+r"(rc0), "+r"(rc1), "+r"(rw), "+r"(rp)
+        : "r"(rk), "r"(rkr), "r"(re), [off] "n"(4 * Stride), [k16] "n"(K16 ? 1 : 0)
+        : "r2", "r4", "r6", "r8", "q0", "q1", "q2", "q3", "lr", "cc", "memory");
+}
+// k % 16 = 0, k ≥ 48: the first 32 elements of both columns stay in q0–q3 for every pair (12
+// instructions per pair for them instead of two 9-instruction iterations), the rest is the loop.
+template <int Stride>
+inline void mac_pairs_2px_hoist(const std::int8_t* c0, const std::int8_t* c1, const std::int8_t* w, int k,
+                                const std::int32_t* bias, std::int32_t* acc, int pairs) {
+    register const std::int32_t* rb asm("r0") = bias;
+    register const std::int8_t* rc0 asm("r1") = c0;
+    register const std::int8_t* rc1 asm("r3") = c1;
+    register const std::int8_t* rw asm("r5") = w;
+    register int rk32 asm("r9") = k - 32;  // the loop's elements, and how far it moves c0 and c1
+    register int rk asm("r10") = k;
+    register std::int32_t* rp asm("r11") = acc;
+    register std::int32_t* re asm("r12") = acc + 2 * pairs;
+    asm volatile(
+        "push {r7}\n\t"
+        "mov r7, r0\n\t"
+        "vldrb.u8 q0, [r1], #16\n\t"
+        "vldrb.u8 q1, [r1], #16\n\t"
+        "vldrb.u8 q2, [r3], #16\n\t"
+        "vldrb.u8 q3, [r3], #16\n"
+        "1:\n\t"
+        "ldrd r0, r2, [r7], #8\n\t"
+        "ldrd r4, r6, [r7, #-8]\n\t"
+        "add r8, r5, r10\n\t"
+        "vldrb.u8 q4, [r5], #16\n\t"
+        "vldrb.u8 q5, [r8], #16\n\t"
+        "vmladava.s8 r0, q0, q4\n\t"
+        "vmladava.s8 r2, q0, q5\n\t"
+        "vmladava.s8 r4, q2, q4\n\t"
+        "vmladava.s8 r6, q2, q5\n\t"
+        "vldrb.u8 q4, [r5], #16\n\t"
+        "vldrb.u8 q5, [r8], #16\n\t"
+        "vmladava.s8 r0, q1, q4\n\t"
+        "vmladava.s8 r2, q1, q5\n\t"
+        "vmladava.s8 r4, q3, q4\n\t"
+        "vmladava.s8 r6, q3, q5\n\t"
+        "dlstp.8 lr, r9\n"
+        "2:\n\t"
+        "vldrb.u8 q4, [r1], #16\n\t"
+        "vldrb.u8 q5, [r3], #16\n\t"
+        "vldrb.u8 q6, [r5], #16\n\t"
+        "vldrb.u8 q7, [r8], #16\n\t"
+        "vmladava.s8 r0, q4, q6\n\t"
+        "vmladava.s8 r2, q4, q7\n\t"
+        "vmladava.s8 r4, q5, q6\n\t"
+        "vmladava.s8 r6, q5, q7\n\t"
+        "letp lr, 2b\n\t"
+        "sub r1, r1, r9\n\t"
+        "sub r3, r3, r9\n\t"
+        "mov r5, r8\n\t"
+        "strd r4, r6, [r11, %[off]]\n\t"
+        "strd r0, r2, [r11], #8\n\t"
+        "cmp r11, r12\n\t"
+        "bne 1b\n\t"
+        "pop {r7}\n"
+        : "+r"(rb), "+r"(rc0), "+r"(rc1), "+r"(rw), "+r"(rp)
+        : "r"(rk32), "r"(rk), "r"(re), [off] "n"(4 * Stride)
+        : "r2", "r4", "r6", "r8", "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "lr", "cc", "memory");
+}
+
+// The same for k ≤ 16: both columns stay in registers (zero beyond k), 14 instructions per pair.
+template <int Stride>
+inline void mac_pairs_2px_short(const std::int8_t* c0, const std::int8_t* c1, const std::int8_t* w, int k,
+                                const std::int32_t* bias, std::int32_t* acc, int pairs) {
+    asm volatile(
+        "vctp.8 %[k]\n\t"
+        "vpstt\n\t"
+        "vldrbt.u8 q0, [%[c0]]\n\t"
+        "vldrbt.u8 q1, [%[c1]]\n\t"
+        "add %[c0], %[w], %[k]\n\t"  // c0: the second row
+        "lsl %[c1], %[k], #1\n\t"     // c1: 2k
+        "dls lr, %[pairs]\n"
+        "1:\n\t"
+        "ldrd r0, r2, [%[bias]], #8\n\t"
+        "ldrd r4, r6, [%[bias], #-8]\n\t"
+        "vpstt\n\t"
+        "vldrbt.u8 q2, [%[w]]\n\t"
+        "vldrbt.u8 q3, [%[c0]]\n\t"
+        "add %[w], %[w], %[c1]\n\t"
+        "add %[c0], %[c0], %[c1]\n\t"
+        "vmladava.s8 r0, q0, q2\n\t"
+        "vmladava.s8 r2, q0, q3\n\t"
+        "vmladava.s8 r4, q1, q2\n\t"
+        "vmladava.s8 r6, q1, q3\n\t"
+        "strd r4, r6, [%[p], %[off]]\n\t"
+        "strd r0, r2, [%[p]], #8\n\t"
+        "le lr, 1b\n"
+        : [w] "+r"(w), [bias] "+r"(bias), [p] "+r"(acc), [c0] "+r"(c0), [c1] "+r"(c1)
+        : [k] "r"(k), [pairs] "r"(pairs), [off] "n"(4 * Stride)
+        : "r0", "r2", "r4", "r6", "q0", "q1", "q2", "q3", "lr", "memory");
+}
+// 16 < k ≤ 32: two vectors per column in registers (the second zero beyond k), 20 per pair.
+template <int Stride>
+inline void mac_pairs_2px_32(const std::int8_t* c0, const std::int8_t* c1, const std::int8_t* w, int k,
+                             const std::int32_t* bias, std::int32_t* acc, int pairs) {
+    asm volatile(
+        "vldrb.u8 q0, [%[c0]]\n\t"
+        "vldrb.u8 q2, [%[c1]]\n\t"
+        "sub lr, %[k], #16\n\t"
+        "vctp.8 lr\n\t"
+        "vpstt\n\t"
+        "vldrbt.u8 q1, [%[c0], #16]\n\t"
+        "vldrbt.u8 q3, [%[c1], #16]\n\t"
+        "add %[c0], %[w], %[k]\n\t"  // c0: the second row
+        "lsl %[c1], %[k], #1\n\t"     // c1: 2k
+        "dls lr, %[pairs]\n"
+        "1:\n\t"
+        "ldrd r0, r2, [%[bias]], #8\n\t"
+        "ldrd r4, r6, [%[bias], #-8]\n\t"
+        "vldrb.u8 q4, [%[w]]\n\t"
+        "vldrb.u8 q5, [%[c0]]\n\t"
+        "vmladava.s8 r0, q0, q4\n\t"
+        "vmladava.s8 r2, q0, q5\n\t"
+        "vmladava.s8 r4, q2, q4\n\t"
+        "vmladava.s8 r6, q2, q5\n\t"
+        "vpstt\n\t"
+        "vldrbt.u8 q4, [%[w], #16]\n\t"
+        "vldrbt.u8 q5, [%[c0], #16]\n\t"
+        "vmladava.s8 r0, q1, q4\n\t"
+        "vmladava.s8 r2, q1, q5\n\t"
+        "vmladava.s8 r4, q3, q4\n\t"
+        "vmladava.s8 r6, q3, q5\n\t"
+        "add %[w], %[w], %[c1]\n\t"
+        "add %[c0], %[c0], %[c1]\n\t"
+        "strd r4, r6, [%[p], %[off]]\n\t"
+        "strd r0, r2, [%[p]], #8\n\t"
+        "le lr, 1b\n"
+        : [w] "+r"(w), [bias] "+r"(bias), [p] "+r"(acc), [c0] "+r"(c0), [c1] "+r"(c1)
+        : [k] "r"(k), [pairs] "r"(pairs), [off] "n"(4 * Stride)
+        : "r0", "r2", "r4", "r6", "q0", "q1", "q2", "q3", "q4", "q5", "lr", "memory");
+}
 inline std::int32_t mac_1x1(const std::int8_t* c, const std::int8_t* w, int k, std::int32_t a) {
     asm volatile(
         "dlstp.8 lr, %[k]\n"
@@ -249,18 +522,22 @@ struct Primitives {
     static void gemm_block(const col_t* c0, const col_t* c1, int k, int rows, const Requant& q,
                            const std::int8_t* w, std::int8_t* out0, std::int8_t* out1,
                            const std::int16_t* index) {
-        constexpr int chunk = 16;
-        alignas(16) std::int32_t acc0[chunk], acc1[chunk];
+        constexpr int chunk = 64;
+        alignas(16) std::int32_t accs[2 * chunk];
+        std::int32_t *const acc0 = accs, *const acc1 = accs + chunk;
         alignas(8) std::int8_t val0[chunk], val1[chunk];
         const std::int32_t* bias = q.bias;
         for (int o0 = 0; o0 < rows; o0 += chunk, bias += chunk) {
             const int n = rows - o0 < chunk ? rows - o0 : chunk;
             int j = 0;
             if constexpr (Pixels == 2) {
-                for (; j + 1 < n; j += 2, w += 2 * k) {
-                    std::int32_t a0 = bias[j], a1 = bias[j + 1], a2 = a0, a3 = a1;
-                    detail::mac_2x2(c0, c1, w, w + k, k, a0, a1, a2, a3);
-                    acc0[j] = a0, acc0[j + 1] = a1, acc1[j] = a2, acc1[j + 1] = a3;
+                if (n >= 2) {
+                    j = n & ~1;
+                    if (k <= 16) detail::mac_pairs_2px_short<chunk>(c0, c1, w, k, bias, accs, j >> 1);
+                    else if (k <= 32) detail::mac_pairs_2px_32<chunk>(c0, c1, w, k, bias, accs, j >> 1);
+                    else if (k % 16 == 0) detail::mac_pairs_2px_hoist<chunk>(c0, c1, w, k, bias, accs, j >> 1);
+                    else detail::mac_pairs_2px<chunk, false>(c0, c1, w, k, bias, accs, j >> 1);
+                    w += j * k;
                 }
                 if (j < n) {
                     acc0[j] = detail::mac_1x1(c0, w, k, bias[j]);
@@ -277,7 +554,13 @@ struct Primitives {
             }
             std::int8_t* d0 = index ? val0 : out0 + o0;
             std::int8_t* d1 = index ? val1 : (Pixels == 2 ? out1 + o0 : nullptr);
-            requantize_rows<Pixels>(acc0, acc1, q, o0, n, d0, d1);
+            if (Pixels == 2 && q.all_right_shifts && n >= 8) {
+                const int g8 = n & ~7;  // in line: no call and parameter setup per block
+                detail::requant_right_2x8(acc0, acc1, q.q + o0, detail::Out8(q), d0, d1, n >> 3);
+                if (g8 < n) requantize_rows<Pixels>(acc0 + g8, acc1 + g8, q, o0 + g8, n - g8, d0 + g8, d1 + g8);
+            } else {
+                requantize_rows<Pixels>(acc0, acc1, q, o0, n, d0, d1);
+            }
             if (index) {
                 for (int i = 0; i < n; ++i) {
                     const int o = index[o0 + i];
@@ -435,6 +718,87 @@ inline void dw_store(const DwAcc& a, int c, int n, const ChannelQ* cq, const Out
     }
 }
 
+// One 8-channel group of two pixels start to finish for requant_right_2x8: sums start at
+// bias[0..8), taps as dw_mac_off (Off: b0/b1 + off[t]) or dw_mac_tab (tab[2t] + c, tab[2t + 1] + c),
+// the two pixels' sums go to r0[0..8) and r0[R1..R1 + 8) in channel order. Fixed registers q0–q7
+// (VLD2/VST2 want consecutive pairs).
+#define MOTE_DW_GROUP_BODY(LOADS)                         \
+    "vld20.32 {q0, q1}, [%[bias]]\n\t"                    \
+    "vld21.32 {q0, q1}, [%[bias]]\n\t"                    \
+    "vmov q2, q0\n\t"                                     \
+    "vmov q3, q1\n\t"                                     \
+    "dls lr, %[taps]\n"                                    \
+    "1:\n\t" LOADS                                        \
+    "vmullb.s16 q7, q5, q4\n\t"                           \
+    "vadd.i32 q0, q0, q7\n\t"                             \
+    "vmullt.s16 q7, q5, q4\n\t"                           \
+    "vadd.i32 q1, q1, q7\n\t"                             \
+    "vmullb.s16 q7, q6, q4\n\t"                           \
+    "vadd.i32 q2, q2, q7\n\t"                             \
+    "vmullt.s16 q7, q6, q4\n\t"                           \
+    "vadd.i32 q3, q3, q7\n\t"                             \
+    "le lr, 1b\n\t"                                       \
+    "add %[x], %[r0], %[r1]\n\t"                          \
+    "vst20.32 {q0, q1}, [%[r0]]\n\t"                      \
+    "vst21.32 {q0, q1}, [%[r0]]\n\t"                      \
+    "vst20.32 {q2, q3}, [%[x]]\n\t"                       \
+    "vst21.32 {q2, q3}, [%[x]]\n"
+// C ≠ 0: the channel count (= the weight step) is C ≤ 127, so the weight load post-increments by
+// it; P1 (Off): the second pixel is C bytes after the first (stride 1), an immediate offset.
+#define MOTE_DW_WLOAD                                     \
+    ".if %c[ci]\n\t"                                       \
+    "vldrb.s16 q4, [%[pw]], %[ci]\n\t"                    \
+    ".else\n\t"                                            \
+    "vldrb.s16 q4, [%[pw]]\n\t"                           \
+    "add %[pw], %[pw], %[ws]\n\t"                         \
+    ".endif\n\t"
+template <int R1, int C = 0, bool P1 = false>
+inline void dw_group_off(const std::int32_t* off, int taps, const std::int8_t* b0, const std::int8_t* b1,
+                         const std::int8_t* pw, int wstep, const std::int32_t* bias, std::int32_t* r0) {
+    std::int32_t t;
+    const std::int8_t* x;
+    asm volatile(MOTE_DW_GROUP_BODY("ldr %[t], [%[tab]], #4\n\t"
+                                    MOTE_DW_WLOAD
+                                    "add %[x], %[b0], %[t]\n\t"
+                                    "vldrb.s16 q5, [%[x]]\n\t"
+                                    ".if %c[p1]\n\t"
+                                    "vldrb.s16 q6, [%[x], %[ci]]\n\t"
+                                    ".else\n\t"
+                                    "add %[x], %[b1], %[t]\n\t"
+                                    "vldrb.s16 q6, [%[x]]\n\t"
+                                    ".endif\n\t")
+                 : [tab] "+r"(off), [pw] "+l"(pw), [t] "=&r"(t), [x] "=&l"(x)
+                 : [taps] "r"(taps), [b0] "r"(b0), [b1] "r"(b1), [ws] "r"(wstep), [bias] "r"(bias),
+                   [r0] "r"(r0), [r1] "I"(4 * R1), [ci] "n"(C), [p1] "n"(P1 ? 1 : 0)
+                 : "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "lr", "memory");
+}
+template <int R1, int C = 0>
+inline void dw_group_tab(const std::int8_t* const* tab, int c, int taps, const std::int8_t* pw, int wstep,
+                         const std::int32_t* bias, std::int32_t* r0) {
+    const std::int8_t *x, *y;
+    asm volatile(MOTE_DW_GROUP_BODY("ldrd %[x], %[y], [%[tab]], #8\n\t"
+                                    MOTE_DW_WLOAD
+                                    "add %[x], %[x], %[c]\n\t"
+                                    "vldrb.s16 q5, [%[x]]\n\t"
+                                    "add %[y], %[y], %[c]\n\t"
+                                    "vldrb.s16 q6, [%[y]]\n\t")
+                 : [tab] "+r"(tab), [pw] "+l"(pw), [x] "=&l"(x), [y] "=&l"(y)
+                 : [taps] "r"(taps), [c] "r"(c), [ws] "r"(wstep), [bias] "r"(bias), [r0] "r"(r0),
+                   [r1] "I"(4 * R1), [ci] "n"(C)
+                 : "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "lr", "memory");
+}
+#undef MOTE_DW_WLOAD
+#undef MOTE_DW_GROUP_BODY
+
+// Even/odd halves of both pixels back to channel order, pixel 0 at r0, pixel 1 at r1.
+inline void dw_keep(const DwAcc& a, std::int32_t* r0, std::int32_t* r1) {
+    int32x4x2_t v;
+    v.val[0] = a.e0, v.val[1] = a.d0;
+    vst2q_s32(r0, v);
+    v.val[0] = a.e1, v.val[1] = a.d1;
+    vst2q_s32(r1, v);
+}
+
 // The channel tail (n % 8 channels), from the table, predicated.
 inline void dw_mac_tail(const std::int8_t* const* tab, int c, int n, int taps, const std::int8_t* pw, int wstep,
                         DwAcc& a) {
@@ -450,7 +814,8 @@ inline void dw_mac_tail(const std::int8_t* const* tab, int c, int n, int taps, c
     }
 }
 
-template <bool AllRight>
+// C ≠ 0: g.out_c = C (see dw_group_off).
+template <bool AllRight, int C = 0>
 inline void depthwise(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
                       const std::int8_t* in, const std::int8_t* weights, std::int8_t* out) {
     const int c = g.out_c, taps = g.kernel_h * g.kernel_w, pixels = g.out_h * g.out_w;
@@ -458,6 +823,10 @@ inline void depthwise(const WindowGeometry& g, const Requant& q, std::int32_t in
     const std::ptrdiff_t step_y = static_cast<std::ptrdiff_t>(g.dilation_h) * g.in_w * c;
     const int inner_h = g.in_h - (g.kernel_h - 1) * g.dilation_h, inner_w = g.in_w - (g.kernel_w - 1) * g.dilation_w;
     alignas(16) std::int8_t zp_row[dw_chunk];
+    // All right shifts: 8-channel groups keep their sums here (two pixels' rows) and one
+    // requant_right_2x8 per pixel pair finishes them; `spare` takes a missing second pixel.
+    alignas(16) std::int32_t dacc[AllRight ? 2 * dw_chunk : 1];
+    alignas(8) std::int8_t spare[AllRight ? dw_chunk : 1];
     for (int i = 0; i < dw_chunk; i += 16) vstrbq_s8(zp_row + i, vdupq_n_s8(static_cast<std::int8_t>(input_zero_point)));
     const Out8 o(q);
     // Windows inside the input: tap t of the window at `base` is base + off[t].
@@ -492,6 +861,15 @@ inline void depthwise(const WindowGeometry& g, const Requant& q, std::int32_t in
                 // both windows inside the input, same row
                 const std::int8_t* b0 = in + (static_cast<std::ptrdiff_t>(iy0) * g.in_w + ix0) * c + c0;
                 int i = 0;
+                if constexpr (AllRight) {
+                    for (; i < full; i += 8)
+                        if (C != 0 && g.stride_w == 1)
+                            dw_group_off<dw_chunk, C, C != 0>(off, taps, b0 + i, b0 + i + pair_step, pw + i, c, bias + i,
+                                                              dacc + i);
+                        else
+                            dw_group_off<dw_chunk, C>(off, taps, b0 + i, b0 + i + pair_step, pw + i, c, bias + i, dacc + i);
+                    if (full) requant_right_2x8(dacc, dacc + dw_chunk, cq, o, o0, o0 + c, full >> 3);
+                }
                 for (; i < full; i += 8) {
                     DwAcc a = dw_start<false>(bias, i, n);
                     dw_mac_off(off, taps, b0 + i, b0 + i + pair_step, pw + i, c, a);
@@ -515,6 +893,11 @@ inline void depthwise(const WindowGeometry& g, const Requant& q, std::int32_t in
             if (++ox == g.out_w) ox = 0, ++oy;
             std::int8_t* const o1 = px + 1 < pixels ? o0 + c : nullptr;
             int i = 0;
+            if constexpr (AllRight) {
+                for (; i < full; i += 8)
+                    dw_group_tab<dw_chunk, C>(tab, i, taps, pw + i, c, bias + i, dacc + i);
+                if (full) requant_right_2x8(dacc, dacc + dw_chunk, cq, o, o0, o1 ? o1 : spare, full >> 3);
+            }
             for (; i < full; i += 8) {
                 DwAcc a = dw_start<false>(bias, i, n);
                 dw_mac_tab(tab, i, taps, pw + i, c, a);
@@ -534,8 +917,15 @@ inline void depthwise(const WindowGeometry& g, const Requant& q, std::int32_t in
 
 inline void Primitives::depthwise(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
                                   const std::int8_t* in, const std::int8_t* weights, std::int8_t* out) {
-    if (q.all_right_shifts) detail::depthwise<true>(g, q, input_zero_point, in, weights, out);
-    else detail::depthwise<false>(g, q, input_zero_point, in, weights, out);
+    if (q.all_right_shifts) {
+        switch (g.out_c) {  // small channel counts: immediate weight steps (dw_group_off)
+            case 8: return detail::depthwise<true, 8>(g, q, input_zero_point, in, weights, out);
+            case 16: return detail::depthwise<true, 16>(g, q, input_zero_point, in, weights, out);
+            case 32: return detail::depthwise<true, 32>(g, q, input_zero_point, in, weights, out);
+            case 64: return detail::depthwise<true, 64>(g, q, input_zero_point, in, weights, out);
+            default: return detail::depthwise<true>(g, q, input_zero_point, in, weights, out);
+        }
+    } else detail::depthwise<false>(g, q, input_zero_point, in, weights, out);
 }
 
 }  // namespace mote::kernels::arch::mve
