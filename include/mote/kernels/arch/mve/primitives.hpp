@@ -917,15 +917,8 @@ inline void depthwise(const WindowGeometry& g, const Requant& q, std::int32_t in
 
 inline void Primitives::depthwise(const WindowGeometry& g, const Requant& q, std::int32_t input_zero_point,
                                   const std::int8_t* in, const std::int8_t* weights, std::int8_t* out) {
-    if (q.all_right_shifts) {
-        switch (g.out_c) {  // small channel counts: immediate weight steps (dw_group_off)
-            case 8: return detail::depthwise<true, 8>(g, q, input_zero_point, in, weights, out);
-            case 16: return detail::depthwise<true, 16>(g, q, input_zero_point, in, weights, out);
-            case 32: return detail::depthwise<true, 32>(g, q, input_zero_point, in, weights, out);
-            case 64: return detail::depthwise<true, 64>(g, q, input_zero_point, in, weights, out);
-            default: return detail::depthwise<true>(g, q, input_zero_point, in, weights, out);
-        }
-    } else detail::depthwise<false>(g, q, input_zero_point, in, weights, out);
+    if (q.all_right_shifts) detail::depthwise<true>(g, q, input_zero_point, in, weights, out);
+    else detail::depthwise<false>(g, q, input_zero_point, in, weights, out);
 }
 
 }  // namespace mote::kernels::arch::mve
