@@ -118,7 +118,6 @@ struct Primitives {
               [ta] "=&r"(ta), [tb] "=&r"(tb), [xa] "=&r"(xa), [xb] "=&r"(xb)
             : [end] "m"(end)
             : "cc", "memory");
-#undef MOTE_DSP_GROUP_3X2
         acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3, acc[4] = a4, acc[5] = a5;
     }
     // A whole 3-pixel × 2-channel block of a Requant::plain() layer in one statement: the
@@ -133,27 +132,6 @@ struct Primitives {
         const int k16 = (k & 15) == 0;
         std::int32_t a0, a1, a2, a3, a4, a5;
         std::uint32_t wa, wb, ta, tb, xa, xb;
-#define MOTE_DSP_GROUP_3X2                                \
-        "ldrd   %[wa], %[wb], [%[w]], #8\n\t"            \
-        "sxtb16 %[ta], %[wa]\n\t"                        \
-        "sxtb16 %[tb], %[wb]\n\t"                        \
-        "sxtb16 %[wa], %[wa], ror #8\n\t"                \
-        "sxtb16 %[wb], %[wb], ror #8\n\t"                \
-        "ldrd   %[xa], %[xb], [%[c]], #8\n\t"            \
-        "smlad  %[a0], %[xa], %[ta], %[a0]\n\t"          \
-        "smlad  %[a1], %[xa], %[tb], %[a1]\n\t"          \
-        "smlad  %[a0], %[xb], %[wa], %[a0]\n\t"          \
-        "smlad  %[a1], %[xb], %[wb], %[a1]\n\t"          \
-        "ldrd   %[xa], %[xb], [%[c]], #8\n\t"            \
-        "smlad  %[a2], %[xa], %[ta], %[a2]\n\t"          \
-        "smlad  %[a3], %[xa], %[tb], %[a3]\n\t"          \
-        "smlad  %[a2], %[xb], %[wa], %[a2]\n\t"          \
-        "smlad  %[a3], %[xb], %[wb], %[a3]\n\t"          \
-        "ldrd   %[xa], %[xb], [%[c]], #8\n\t"            \
-        "smlad  %[a4], %[xa], %[ta], %[a4]\n\t"          \
-        "smlad  %[a5], %[xa], %[tb], %[a5]\n\t"          \
-        "smlad  %[a4], %[xb], %[wa], %[a4]\n\t"          \
-        "smlad  %[a5], %[xb], %[wb], %[a5]\n\t"
 // acc A with the channel record at [cq, #REC] (m, sh loaded): merged rounding, store at ADDR
 #define MOTE_DSP_PLAIN_STORE(A, REC, ADDR)                \
         "ldrd   %[xa], %[xb], [%[wa], #" REC "+8]\n\t"   \
@@ -412,6 +390,42 @@ struct Primitives {
         for (int i = full; i < k; ++i) acc += c[i] * w[i];
         return acc;
     }
+// The depthwise pass shared by dw_taps2 and dw_taps2_plain: both pixels' accumulators of
+// channels c..c+3 start at the bias, then take every tap of the table (null-terminated).
+#define MOTE_DSP_DW_TAP_LOOP \
+    "0:\n\t" \
+    "ldr    %[x], %[bias]\n\t" \
+    "add    %[x], %[x], %[c], lsl #2\n\t" \
+    "ldrd   %[a0], %[a1], [%[x]]\n\t" \
+    "ldrd   %[a2], %[a3], [%[x], #8]\n\t" \
+    "ldrd   %[b0], %[b1], [%[x]]\n\t" \
+    "ldrd   %[b2], %[b3], [%[x], #8]\n\t" \
+    "ldr    %[e], %[tab]\n\t" \
+    "ldr    %[v], [%[e]]\n\t" \
+    "1:\n\t" \
+    "ldr    %[x], [%[e], #4]\n\t" \
+    "ldr    %[v], [%[v], %[c]]\n\t" \
+    "ldr    %[x], [%[x], %[c]]\n\t" \
+    "sxtb16 %[ve], %[v]\n\t" \
+    "sxtb16 %[v], %[v], ror #8\n\t" \
+    "sxtb16 %[xe], %[x]\n\t" \
+    "sxtb16 %[x], %[x], ror #8\n\t" \
+    "smlabb %[a0], %[xe], %[ve], %[a0]\n\t" \
+    "smlatt %[a2], %[xe], %[ve], %[a2]\n\t" \
+    "smlabb %[a1], %[x], %[v], %[a1]\n\t" \
+    "smlatt %[a3], %[x], %[v], %[a3]\n\t" \
+    "ldr    %[x], [%[e], #8]\n\t" \
+    "ldr    %[x], [%[x], %[c]]\n\t" \
+    "sxtb16 %[xe], %[x]\n\t" \
+    "sxtb16 %[x], %[x], ror #8\n\t" \
+    "smlabb %[b0], %[xe], %[ve], %[b0]\n\t" \
+    "smlatt %[b2], %[xe], %[ve], %[b2]\n\t" \
+    "smlabb %[b1], %[x], %[v], %[b1]\n\t" \
+    "smlatt %[b3], %[x], %[v], %[b3]\n\t" \
+    "ldr    %[v], [%[e], #12]!\n\t" \
+    "cmp    %[v], #0\n\t" \
+    "bne    1b\n\t"
+
     // Depthwise, two output pixels (see portable.hpp): 4 channels per pass with both pixels'
     // accumulators in registers over all taps; each weight word is sign-extended once for both
     // (SXTB16 / SXTB16 ROR #8: even and odd channels, SMLABB/SMLATT). Per tap 22 instructions for
@@ -425,38 +439,7 @@ struct Primitives {
             const std::int8_t* const* e;
             std::uint32_t v, ve, x, xe;
             __asm__ volatile(
-                "0:\n\t"
-                "ldr    %[x], %[bias]\n\t"
-                "add    %[x], %[x], %[c], lsl #2\n\t"
-                "ldrd   %[a0], %[a1], [%[x]]\n\t"
-                "ldrd   %[a2], %[a3], [%[x], #8]\n\t"
-                "ldrd   %[b0], %[b1], [%[x]]\n\t"
-                "ldrd   %[b2], %[b3], [%[x], #8]\n\t"
-                "ldr    %[e], %[tab]\n\t"
-                "ldr    %[v], [%[e]]\n\t"
-                "1:\n\t"
-                "ldr    %[x], [%[e], #4]\n\t"
-                "ldr    %[v], [%[v], %[c]]\n\t"
-                "ldr    %[x], [%[x], %[c]]\n\t"
-                "sxtb16 %[ve], %[v]\n\t"
-                "sxtb16 %[v], %[v], ror #8\n\t"
-                "sxtb16 %[xe], %[x]\n\t"
-                "sxtb16 %[x], %[x], ror #8\n\t"
-                "smlabb %[a0], %[xe], %[ve], %[a0]\n\t"
-                "smlatt %[a2], %[xe], %[ve], %[a2]\n\t"
-                "smlabb %[a1], %[x], %[v], %[a1]\n\t"
-                "smlatt %[a3], %[x], %[v], %[a3]\n\t"
-                "ldr    %[x], [%[e], #8]\n\t"
-                "ldr    %[x], [%[x], %[c]]\n\t"
-                "sxtb16 %[xe], %[x]\n\t"
-                "sxtb16 %[x], %[x], ror #8\n\t"
-                "smlabb %[b0], %[xe], %[ve], %[b0]\n\t"
-                "smlatt %[b2], %[xe], %[ve], %[b2]\n\t"
-                "smlabb %[b1], %[x], %[v], %[b1]\n\t"
-                "smlatt %[b3], %[x], %[v], %[b3]\n\t"
-                "ldr    %[v], [%[e], #12]!\n\t"
-                "cmp    %[v], #0\n\t"
-                "bne    1b\n\t"
+                MOTE_DSP_DW_TAP_LOOP
                 "ldr    %[x], %[acc0]\n\t"
                 "add    %[x], %[x], %[c], lsl #2\n\t"
                 "strd   %[a0], %[a1], [%[x]]\n\t"
@@ -505,38 +488,7 @@ struct Primitives {
             const std::int8_t* const* e;
             std::uint32_t v, ve, x, xe;
             __asm__ volatile(
-                "0:\n\t"
-                "ldr    %[x], %[bias]\n\t"
-                "add    %[x], %[x], %[c], lsl #2\n\t"
-                "ldrd   %[a0], %[a1], [%[x]]\n\t"
-                "ldrd   %[a2], %[a3], [%[x], #8]\n\t"
-                "ldrd   %[b0], %[b1], [%[x]]\n\t"
-                "ldrd   %[b2], %[b3], [%[x], #8]\n\t"
-                "ldr    %[e], %[tab]\n\t"
-                "ldr    %[v], [%[e]]\n\t"
-                "1:\n\t"
-                "ldr    %[x], [%[e], #4]\n\t"
-                "ldr    %[v], [%[v], %[c]]\n\t"
-                "ldr    %[x], [%[x], %[c]]\n\t"
-                "sxtb16 %[ve], %[v]\n\t"
-                "sxtb16 %[v], %[v], ror #8\n\t"
-                "sxtb16 %[xe], %[x]\n\t"
-                "sxtb16 %[x], %[x], ror #8\n\t"
-                "smlabb %[a0], %[xe], %[ve], %[a0]\n\t"
-                "smlatt %[a2], %[xe], %[ve], %[a2]\n\t"
-                "smlabb %[a1], %[x], %[v], %[a1]\n\t"
-                "smlatt %[a3], %[x], %[v], %[a3]\n\t"
-                "ldr    %[x], [%[e], #8]\n\t"
-                "ldr    %[x], [%[x], %[c]]\n\t"
-                "sxtb16 %[xe], %[x]\n\t"
-                "sxtb16 %[x], %[x], ror #8\n\t"
-                "smlabb %[b0], %[xe], %[ve], %[b0]\n\t"
-                "smlatt %[b2], %[xe], %[ve], %[b2]\n\t"
-                "smlabb %[b1], %[x], %[v], %[b1]\n\t"
-                "smlatt %[b3], %[x], %[v], %[b3]\n\t"
-                "ldr    %[v], [%[e], #12]!\n\t"
-                "cmp    %[v], #0\n\t"
-                "bne    1b\n\t"
+                MOTE_DSP_DW_TAP_LOOP
                 // e = the records of channels c..c+3; x, xe = multiplier, shift; v, ve = the
                 // rounding constant, then the result; a0 and b0, once stored, hold out0 + c and
                 // out1 + c; each accumulator's register holds its own sign (merged rounding).
@@ -575,6 +527,7 @@ struct Primitives {
             out0[c] = requantize_plain(a, cq[c]), out1[c] = requantize_plain(b, cq[c]);
         }
     }
+#undef MOTE_DSP_DW_TAP_LOOP
     // kernels/requant.hpp's merged rounding for exponent < 0: init = round − s·2^31 (ADDS/ADC),
     // SMLAL, then the shift of the high word.
     [[gnu::always_inline]] static std::int32_t requantize_right(std::int32_t acc, const ChannelQ& c) {

@@ -112,40 +112,25 @@ struct WidePrimitives : Primitives {
                 "ldrd   %[v0], %[v1], [%[w2]], #8\n\t"   \
                 "smlad  %[a3], %[xa], %[v0], %[a3]\n\t"  \
                 "smlad  %[a3], %[xb], %[v1], %[a3]\n\t"
-            if ((full & 7) == 0) {  // 8 k per pass
-                __asm__ volatile(
-                    "1:\n\t"
-                    MOTE_DSP_WIDE_GROUP_1X4
-                    MOTE_DSP_WIDE_GROUP_1X4
-                    "cmp    %[c], %[end]\n\t"
-                    "bne    1b\n\t"
-                    : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
-                      [w2] "+r"(w2), [c] "+r"(c), [v0] "=&r"(v0), [v1] "=&r"(v1), [xa] "=&r"(xa),
-                      [xb] "=&r"(xb)
-                    : [end] "r"(end)
-                    : "cc", "memory");
-            } else
+            const int two = (full & 7) == 0;  // 8 k per pass when k allows, else 4
             __asm__ volatile(
+                "cmp    %[two], #0\n\t"
+                "beq    2f\n\t"
                 "1:\n\t"
-                "ldrd   %[xa], %[xb], [%[c]], #8\n\t"
-                "ldrd   %[v0], %[v1], [%[w]], #8\n\t"
-                "smlad  %[a0], %[xa], %[v0], %[a0]\n\t"
-                "smlad  %[a0], %[xb], %[v1], %[a0]\n\t"
-                "ldrd   %[v0], %[v1], [%[w]], #8\n\t"
-                "smlad  %[a1], %[xa], %[v0], %[a1]\n\t"
-                "smlad  %[a1], %[xb], %[v1], %[a1]\n\t"
-                "ldrd   %[v0], %[v1], [%[w2]], #8\n\t"
-                "smlad  %[a2], %[xa], %[v0], %[a2]\n\t"
-                "smlad  %[a2], %[xb], %[v1], %[a2]\n\t"
-                "ldrd   %[v0], %[v1], [%[w2]], #8\n\t"
-                "smlad  %[a3], %[xa], %[v0], %[a3]\n\t"
-                "smlad  %[a3], %[xb], %[v1], %[a3]\n\t"
+                MOTE_DSP_WIDE_GROUP_1X4
+                MOTE_DSP_WIDE_GROUP_1X4
                 "cmp    %[c], %[end]\n\t"
                 "bne    1b\n\t"
+                "b      3f\n\t"
+                "2:\n\t"
+                MOTE_DSP_WIDE_GROUP_1X4
+                "cmp    %[c], %[end]\n\t"
+                "bne    2b\n\t"
+                "3:\n\t"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
                   [w2] "+r"(w2), [c] "+r"(c), [v0] "=&r"(v0), [v1] "=&r"(v1), [xa] "=&r"(xa),
                   [xb] "=&r"(xb)
-                : [end] "r"(end)
+                : [end] "r"(end), [two] "r"(two)
                 : "cc", "memory");
 #undef MOTE_DSP_WIDE_GROUP_1X4
         }
