@@ -29,6 +29,19 @@ inline std::int32_t smlad(std::uint32_t a, std::uint32_t b, std::int32_t acc) {
     return __smlad(static_cast<int16x2_t>(a), static_cast<int16x2_t>(b), acc);
 }
 
+// One output of a Requant::plain() layer (kernels/requant.hpp): RH:RL = the channel's 64-bit
+// rounding constant (LOAD) + acc·m − [acc < 0]·2^31, result SSAT8(RH >> shift), stored by STORE.
+// Arguments are asm operand names; acc A is clobbered (it holds its own sign for the ADDS/ADC).
+#define MOTE_DSP_PLAIN_OUTPUT(A, RL, RH, M, SH, LOAD, STORE)     \
+    LOAD "\n\t"                                                 \
+    "smlal  %[" RL "], %[" RH "], %[" A "], %[" M "]\n\t"       \
+    "asr    %[" A "], %[" A "], #31\n\t"                         \
+    "adds   %[" RL "], %[" RL "], %[" A "], lsl #31\n\t"         \
+    "adc    %[" RH "], %[" RH "], %[" A "]\n\t"                  \
+    "asr    %[" RH "], %[" RH "], %[" SH "]\n\t"                 \
+    "ssat   %[" RH "], #8, %[" RH "]\n\t"                        \
+    STORE "\n\t"
+
 struct Primitives {
     using col_t = std::int16_t;
     static constexpr WeightLayout layout = WeightLayout::paired4;
@@ -133,15 +146,8 @@ struct Primitives {
         std::int32_t a0, a1, a2, a3, a4, a5;
         std::uint32_t wa, wb, ta, tb, xa, xb;
 // acc A with the channel record at [cq, #REC] (m, sh loaded): merged rounding, store at ADDR
-#define MOTE_DSP_PLAIN_STORE(A, REC, ADDR)                \
-        "ldrd   %[xa], %[xb], [%[wa], #" REC "+8]\n\t"   \
-        "smlal  %[xa], %[xb], %[" A "], %[ta]\n\t"       \
-        "asr    %[" A "], %[" A "], #31\n\t"             \
-        "adds   %[xa], %[xa], %[" A "], lsl #31\n\t"     \
-        "adc    %[xb], %[xb], %[" A "]\n\t"              \
-        "asr    %[xb], %[xb], %[tb]\n\t"                 \
-        "ssat   %[xb], #8, %[xb]\n\t"                    \
-        "strb   %[xb], " ADDR "\n\t"
+#define MOTE_DSP_PLAIN_STORE(A, REC, ADDR) \
+        MOTE_DSP_PLAIN_OUTPUT(A, "xa", "xb", "ta", "tb", "ldrd   %[xa], %[xb], [%[wa], #" REC "+8]", "strb   %[xb], " ADDR)
         // 16 k per pass when k allows (3 loop instructions per 96 MACs), else 8
         __asm__ volatile(
             "ldr    %[xa], %[bias]\n\t"
@@ -195,26 +201,19 @@ struct Primitives {
     // One channel of three pixels of a Requant::plain() layer: out[0], out[stride], out[2·stride].
     [[gnu::always_inline]] static void requantize_store_3(std::int32_t a0, std::int32_t a1, std::int32_t a2,
                                    const ChannelQ* cq, std::int8_t* out, int stride) {
-        std::int32_t m, sh, rh, sg;
+        std::int32_t m, sh, rh;
         std::uint32_t rl;
-#define MOTE_DSP_REQUANT_STORE_NEXT(A)                       \
-        "ldrd   %[rl], %[rh], [%[cq], #8]\n\t"              \
-        "asr    %[sg], %[" A "], #31\n\t"                   \
-        "adds   %[rl], %[rl], %[sg], lsl #31\n\t"           \
-        "adc    %[rh], %[rh], %[sg]\n\t"                    \
-        "smlal  %[rl], %[rh], %[" A "], %[m]\n\t"           \
-        "asr    %[rh], %[rh], %[sh]\n\t"                    \
-        "ssat   %[rh], #8, %[rh]\n\t"                       \
-        "strb   %[rh], [%[out]]\n\t"                        \
-        "add    %[out], %[out], %[stride]\n\t"
+#define MOTE_DSP_REQUANT_STORE_NEXT(A)                                                        \
+        MOTE_DSP_PLAIN_OUTPUT(A, "rl", "rh", "m", "sh", "ldrd   %[rl], %[rh], [%[cq], #8]", \
+                              "strb   %[rh], [%[out]]\n\tadd    %[out], %[out], %[stride]")
         __asm__ volatile(
             "ldrd   %[m], %[sh], [%[cq]]\n\t"
             MOTE_DSP_REQUANT_STORE_NEXT("a0")
             MOTE_DSP_REQUANT_STORE_NEXT("a1")
             MOTE_DSP_REQUANT_STORE_NEXT("a2")
-            : [m] "=&r"(m), [sh] "=&r"(sh), [rl] "=&r"(rl), [rh] "=&r"(rh), [sg] "=&r"(sg),
-              [out] "+r"(out)
-            : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [cq] "r"(cq), [stride] "r"(stride)
+            : [m] "=&r"(m), [sh] "=&r"(sh), [rl] "=&r"(rl), [rh] "=&r"(rh), [out] "+r"(out),
+              [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2)
+            : [cq] "r"(cq), [stride] "r"(stride)
             : "cc", "memory");
 #undef MOTE_DSP_REQUANT_STORE_NEXT
     }
@@ -225,6 +224,22 @@ struct Primitives {
         std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
         const int full = k & ~3;
         const std::int8_t* w = w0;
+// after the weight words wa, wb of rows (o, o+1) are loaded: 4 k of both columns
+#define MOTE_DSP_GROUP_2X2                               \
+                "ldrd   %[xa], %[xb], [%[c0]], #8\n\t"   \
+                "sxtb16 %[ta], %[wa]\n\t"                \
+                "sxtb16 %[tb], %[wb]\n\t"                \
+                "smlad  %[a0], %[xa], %[ta], %[a0]\n\t"  \
+                "smlad  %[a1], %[xa], %[tb], %[a1]\n\t"  \
+                "sxtb16 %[wa], %[wa], ror #8\n\t"        \
+                "sxtb16 %[wb], %[wb], ror #8\n\t"        \
+                "smlad  %[a0], %[xb], %[wa], %[a0]\n\t"  \
+                "smlad  %[a1], %[xb], %[wb], %[a1]\n\t"  \
+                "ldrd   %[xa], %[xb], [%[c1]], #8\n\t"   \
+                "smlad  %[a2], %[xa], %[ta], %[a2]\n\t"  \
+                "smlad  %[a3], %[xa], %[tb], %[a3]\n\t"  \
+                "smlad  %[a2], %[xb], %[wa], %[a2]\n\t"  \
+                "smlad  %[a3], %[xb], %[wb], %[a3]\n\t"
         if (full > 0 && (full & 7) == 0 && (reinterpret_cast<std::uintptr_t>(w) & 3) == 0) {
             // 8 k per pass: 34 instructions for 32 MACs
             const col_t* const end = c0 + full;
@@ -232,35 +247,9 @@ struct Primitives {
             __asm__ volatile(
                 "1:\n\t"
                 "ldrd   %[wa], %[wb], [%[w]], #8\n\t"
-                "ldrd   %[xa], %[xb], [%[c0]], #8\n\t"
-                "sxtb16 %[ta], %[wa]\n\t"
-                "sxtb16 %[tb], %[wb]\n\t"
-                "smlad  %[a0], %[xa], %[ta], %[a0]\n\t"
-                "smlad  %[a1], %[xa], %[tb], %[a1]\n\t"
-                "sxtb16 %[wa], %[wa], ror #8\n\t"
-                "sxtb16 %[wb], %[wb], ror #8\n\t"
-                "smlad  %[a0], %[xb], %[wa], %[a0]\n\t"
-                "smlad  %[a1], %[xb], %[wb], %[a1]\n\t"
-                "ldrd   %[xa], %[xb], [%[c1]], #8\n\t"
-                "smlad  %[a2], %[xa], %[ta], %[a2]\n\t"
-                "smlad  %[a3], %[xa], %[tb], %[a3]\n\t"
-                "smlad  %[a2], %[xb], %[wa], %[a2]\n\t"
-                "smlad  %[a3], %[xb], %[wb], %[a3]\n\t"
+                MOTE_DSP_GROUP_2X2
                 "ldrd   %[wa], %[wb], [%[w]], #8\n\t"
-                "ldrd   %[xa], %[xb], [%[c0]], #8\n\t"
-                "sxtb16 %[ta], %[wa]\n\t"
-                "sxtb16 %[tb], %[wb]\n\t"
-                "smlad  %[a0], %[xa], %[ta], %[a0]\n\t"
-                "smlad  %[a1], %[xa], %[tb], %[a1]\n\t"
-                "sxtb16 %[wa], %[wa], ror #8\n\t"
-                "sxtb16 %[wb], %[wb], ror #8\n\t"
-                "smlad  %[a0], %[xb], %[wa], %[a0]\n\t"
-                "smlad  %[a1], %[xb], %[wb], %[a1]\n\t"
-                "ldrd   %[xa], %[xb], [%[c1]], #8\n\t"
-                "smlad  %[a2], %[xa], %[ta], %[a2]\n\t"
-                "smlad  %[a3], %[xa], %[tb], %[a3]\n\t"
-                "smlad  %[a2], %[xb], %[wa], %[a2]\n\t"
-                "smlad  %[a3], %[xb], %[wb], %[a3]\n\t"
+                MOTE_DSP_GROUP_2X2
                 "cmp    %[c0], %[end]\n\t"
                 "bne    1b\n\t"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
@@ -276,20 +265,7 @@ struct Primitives {
                 "1:\n\t"
                 "ldr    %[wa], [%[w]], #4\n\t"
                 "ldr    %[wb], [%[w]], #4\n\t"
-                "ldrd   %[xa], %[xb], [%[c0]], #8\n\t"
-                "sxtb16 %[ta], %[wa]\n\t"
-                "sxtb16 %[tb], %[wb]\n\t"
-                "smlad  %[a0], %[xa], %[ta], %[a0]\n\t"
-                "smlad  %[a1], %[xa], %[tb], %[a1]\n\t"
-                "sxtb16 %[wa], %[wa], ror #8\n\t"
-                "sxtb16 %[wb], %[wb], ror #8\n\t"
-                "smlad  %[a0], %[xb], %[wa], %[a0]\n\t"
-                "smlad  %[a1], %[xb], %[wb], %[a1]\n\t"
-                "ldrd   %[xa], %[xb], [%[c1]], #8\n\t"
-                "smlad  %[a2], %[xa], %[ta], %[a2]\n\t"
-                "smlad  %[a3], %[xa], %[tb], %[a3]\n\t"
-                "smlad  %[a2], %[xb], %[wa], %[a2]\n\t"
-                "smlad  %[a3], %[xb], %[wb], %[a3]\n\t"
+                MOTE_DSP_GROUP_2X2
                 "cmp    %[c0], %[end]\n\t"
                 "bne    1b\n\t"
                 : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [w] "+r"(w),
@@ -298,6 +274,7 @@ struct Primitives {
                 : [end] "r"(end)
                 : "cc", "memory");
         }
+#undef MOTE_DSP_GROUP_2X2
         const int tail = k - full;
         for (int i = 0; i < tail; ++i) {
             const std::int32_t va = w[i], vb = w[tail + i];
@@ -476,15 +453,8 @@ struct Primitives {
         if (full > 0) {
             int c = 0;
             std::int32_t a0, a1, a2, a3, b0, b1, b2, b3;
-#define MOTE_DSP_DW_STORE(A, REC, STORE)                       \
-                "ldrd   %[v], %[ve], [%[e], #" REC "+8]\n\t"    \
-                "smlal  %[v], %[ve], %[" A "], %[x]\n\t"        \
-                "asr    %[" A "], %[" A "], #31\n\t"            \
-                "adds   %[v], %[v], %[" A "], lsl #31\n\t"      \
-                "adc    %[ve], %[ve], %[" A "]\n\t"             \
-                "asr    %[ve], %[ve], %[xe]\n\t"                \
-                "ssat   %[ve], #8, %[ve]\n\t"                   \
-                STORE "\n\t"
+#define MOTE_DSP_DW_STORE(A, REC, STORE) \
+                MOTE_DSP_PLAIN_OUTPUT(A, "v", "ve", "x", "xe", "ldrd   %[v], %[ve], [%[e], #" REC "+8]", STORE)
             const std::int8_t* const* e;
             std::uint32_t v, ve, x, xe;
             __asm__ volatile(
@@ -547,17 +517,11 @@ struct Primitives {
     static void requantize_store_2x2(const std::int32_t* acc, const ChannelQ* cq, std::int8_t* out0,
                                      std::int8_t* out1) {
         std::int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-        std::int32_t m, sh, rh, sg;
+        std::int32_t m, sh, rh;
         std::uint32_t rl;
-#define MOTE_DSP_REQUANT_STORE(A, RECORD, OUT, AT)            \
-        "ldrd   %[rl], %[rh], [%[cq], #" RECORD "+8]\n\t"    \
-        "asr    %[sg], %[" A "], #31\n\t"                    \
-        "adds   %[rl], %[rl], %[sg], lsl #31\n\t"            \
-        "adc    %[rh], %[rh], %[sg]\n\t"                     \
-        "smlal  %[rl], %[rh], %[" A "], %[m]\n\t"            \
-        "asr    %[rh], %[rh], %[sh]\n\t"                     \
-        "ssat   %[rh], #8, %[rh]\n\t"                        \
-        "strb   %[rh], [%[" OUT "], #" AT "]\n\t"
+#define MOTE_DSP_REQUANT_STORE(A, RECORD, OUT, AT)                                                  \
+        MOTE_DSP_PLAIN_OUTPUT(A, "rl", "rh", "m", "sh", "ldrd   %[rl], %[rh], [%[cq], #" RECORD "+8]", \
+                              "strb   %[rh], [%[" OUT "], #" AT "]")
         __asm__ volatile(
             "ldrd   %[m], %[sh], [%[cq]]\n\t"
             MOTE_DSP_REQUANT_STORE("a0", "0", "o0", "0")
@@ -565,9 +529,9 @@ struct Primitives {
             "ldrd   %[m], %[sh], [%[cq], #16]\n\t"
             MOTE_DSP_REQUANT_STORE("a1", "16", "o0", "1")
             MOTE_DSP_REQUANT_STORE("a3", "16", "o1", "1")
-            : [m] "=&r"(m), [sh] "=&r"(sh), [rl] "=&r"(rl), [rh] "=&r"(rh), [sg] "=&r"(sg)
-            : [a0] "r"(a0), [a1] "r"(a1), [a2] "r"(a2), [a3] "r"(a3), [cq] "r"(cq),
-              [o0] "r"(out0), [o1] "r"(out1)
+            : [m] "=&r"(m), [sh] "=&r"(sh), [rl] "=&r"(rl), [rh] "=&r"(rh), [a0] "+r"(a0),
+              [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3)
+            : [cq] "r"(cq), [o0] "r"(out0), [o1] "r"(out1)
             : "cc", "memory");
 #undef MOTE_DSP_REQUANT_STORE
     }
@@ -636,5 +600,7 @@ struct Primitives {
         }
     }
 };
+
+#undef MOTE_DSP_PLAIN_OUTPUT
 
 }  // namespace mote::kernels::arch::dsp
