@@ -1,9 +1,14 @@
 #pragma once
-// Golden-test harness: runs a converted model on raw input files and compares its output with
-// the TFLite Micro reference output.  int8 outputs must match byte for byte; float32 outputs
+// Golden-test harness: runs a converted model on raw input files and compares its outputs with
+// the TFLite Micro reference outputs.  Integer outputs must match byte for byte; float32 outputs
 // within a relative tolerance given on the command line.  Built with -fno-exceptions -fno-rtti.
 //
 //   runner CASE [--tol REL] IN WANT [IN WANT ...]
+//
+// IN holds one or more whole inputs back to back; they run as successive inferences on one fresh
+// state (a stream; a stateless model simply runs each).  WANT names the reference output file,
+// or for a model with several outputs one file per output joined by commas (out0,out1,...), each
+// holding that output of every inference back to back.
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -16,31 +21,41 @@
 
 namespace golden {
 
+inline constexpr std::size_t max_outputs = 8;
+
 struct Entry {
     const char* name;
-    std::size_t in_bytes;
-    std::size_t out_bytes;
-    bool float_out;
-    void (*run)(const std::byte* in, std::byte* out);
+    std::size_t in_bytes;                   // one inference's inputs
+    std::size_t output_count;
+    std::size_t out_bytes[max_outputs];     // one inference's bytes of each output
+    bool float_out[max_outputs];
+    void (*run)(const std::byte* in, std::byte* out, std::size_t frames);  // outputs frame-major
 };
 
-template <class Net, std::size_t... I>
-constexpr std::size_t input_bytes(std::index_sequence<I...>) {
-    return (std::size_t{0} + ... + Net::template input<I>::bytes);
-}
-
 template <class Net>
-void run(const std::byte* in, std::byte* out) {
+void run(const std::byte* in, std::byte* out, std::size_t frames) {
     static typename Net::Arena arena;
-    Net::run_bytes(arena, in, out);
+    if constexpr (Net::stateful) {
+        static typename Net::State state;
+        Net::reset(state);
+        for (std::size_t f = 0; f < frames; ++f)
+            Net::run_bytes(arena, state, in + f * Net::input_bytes, out + f * Net::output_bytes);
+    } else {
+        for (std::size_t f = 0; f < frames; ++f)
+            Net::run_bytes(arena, in + f * Net::input_bytes, out + f * Net::output_bytes);
+    }
 }
 
 template <class Net>
 constexpr Entry entry(const char* name) {
-    return {name, input_bytes<Net>(std::make_index_sequence<static_cast<std::size_t>(
-                      Net::input_count)>{}),
-            Net::output::bytes, std::is_same_v<typename Net::output::value_type, float>,
-            &run<Net>};
+    static_assert(Net::output_count <= max_outputs);
+    Entry e{name, Net::input_bytes, Net::output_count, {}, {}, &run<Net>};
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        ((e.out_bytes[I] = Net::template output_at<I>::bytes,
+          e.float_out[I] = std::is_same_v<typename Net::template output_at<I>::value_type, float>),
+         ...);
+    }(std::make_index_sequence<Net::output_count>{});
+    return e;
 }
 
 inline bool read_file(const char* path, std::vector<std::byte>& out) {
@@ -61,36 +76,34 @@ inline float load_float(const std::byte* p) {
     return v;
 }
 
-// Returns the number of mismatching elements (printing the first few).
-inline std::size_t compare(const Entry& e, const std::vector<std::byte>& got,
-                           const std::vector<std::byte>& want, double rel_tol, double& worst) {
+// Mismatching elements of one output of one inference (printing the first few).
+inline std::size_t compare(bool float_out, const std::byte* got, const std::byte* want,
+                           std::size_t bytes, double rel_tol, double& worst, std::size_t& printed) {
     std::size_t bad = 0;
-    if (!e.float_out) {
-        for (std::size_t i = 0; i < want.size(); ++i) {
-            const int g = static_cast<std::int8_t>(got[i]);
-            const int w = static_cast<std::int8_t>(want[i]);
-            if (g != w) {
-                if (bad < 10) std::printf("  mismatch at %zu: got %d, want %d\n", i, g, w);
+    if (!float_out) {
+        for (std::size_t i = 0; i < bytes; ++i) {
+            if (got[i] != want[i]) {
+                if (printed++ < 10)
+                    std::printf("  mismatch at byte %zu: got 0x%02x, want 0x%02x\n", i,
+                                static_cast<unsigned>(got[i]), static_cast<unsigned>(want[i]));
                 ++bad;
             }
         }
         return bad;
     }
-    const std::size_t n = want.size() / 4;
+    const std::size_t n = bytes / 4;
     double max_abs = 0.0;
-    for (std::size_t i = 0; i < n; ++i) {
-        max_abs = std::fmax(max_abs, std::fabs(static_cast<double>(load_float(&want[4 * i]))));
-    }
+    for (std::size_t i = 0; i < n; ++i)
+        max_abs = std::fmax(max_abs, std::fabs(static_cast<double>(load_float(want + 4 * i))));
     const double tol = rel_tol * (max_abs > 0.0 ? max_abs : 1.0);
     for (std::size_t i = 0; i < n; ++i) {
-        const double g = load_float(&got[4 * i]);
-        const double w = load_float(&want[4 * i]);
+        const double g = load_float(got + 4 * i);
+        const double w = load_float(want + 4 * i);
         const double d = std::fabs(g - w);
         if (!(d <= tol)) {
-            if (bad < 10) {
-                std::printf("  mismatch at %zu: got %.9g, want %.9g (|diff| %.3g > %.3g)\n", i,
-                            g, w, d, tol);
-            }
+            if (printed++ < 10)
+                std::printf("  mismatch at %zu: got %.9g, want %.9g (|diff| %.3g > %.3g)\n", i, g,
+                            w, d, tol);
             ++bad;
         }
         if (d == d && max_abs > 0.0) worst = std::fmax(worst, d / max_abs);
@@ -98,15 +111,27 @@ inline std::size_t compare(const Entry& e, const std::vector<std::byte>& got,
     return bad;
 }
 
+// Splits "a,b,c" into at most max_outputs paths (in place).
+inline std::size_t split_paths(char* list, const char* (&paths)[max_outputs]) {
+    std::size_t n = 0;
+    for (char* p = list; n < max_outputs;) {
+        paths[n++] = p;
+        char* comma = std::strchr(p, ',');
+        if (comma == nullptr) break;
+        *comma = '\0';
+        p = comma + 1;
+    }
+    return n;
+}
+
 inline int main(const Entry* entries, std::size_t count, int argc, char** argv) {
     if (argc < 2) {
-        std::printf("usage: %s CASE [--tol REL] IN WANT [IN WANT ...]\n", argv[0]);
+        std::printf("usage: %s CASE [--tol REL] IN WANT[,WANT...] [IN WANT ...]\n", argv[0]);
         return 2;
     }
     const Entry* e = nullptr;
-    for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t i = 0; i < count; ++i)
         if (std::strcmp(entries[i].name, argv[1]) == 0) e = &entries[i];
-    }
     if (e == nullptr) {
         std::printf("FAIL: unknown case %s\n", argv[1]);
         return 1;
@@ -121,33 +146,49 @@ inline int main(const Entry* entries, std::size_t count, int argc, char** argv) 
         std::printf("FAIL: expected IN WANT pairs\n");
         return 2;
     }
-    std::vector<std::byte> in, want, got(e->out_bytes);
-    int failures = 0;
-    int pairs = 0;
+    std::size_t frame_bytes = 0;
+    for (std::size_t k = 0; k < e->output_count; ++k) frame_bytes += e->out_bytes[k];
+    std::vector<std::byte> in, got;
+    std::vector<std::byte> want[max_outputs];
+    int failures = 0, pairs = 0;
+    std::size_t inferences = 0;
     double worst = 0.0;
     for (; a + 1 < argc; a += 2, ++pairs) {
         const char* in_path = argv[a];
-        const char* want_path = argv[a + 1];
-        if (!read_file(in_path, in) || !read_file(want_path, want)) {
-            std::printf("FAIL %s: cannot read %s or %s\n", e->name, in_path, want_path);
+        const char* paths[max_outputs] = {};
+        const std::size_t files = split_paths(argv[a + 1], paths);
+        bool ok = read_file(in_path, in) && files == e->output_count && e->in_bytes != 0 &&
+                  in.size() % e->in_bytes == 0 && !in.empty();
+        const std::size_t frames = ok ? in.size() / e->in_bytes : 0;
+        for (std::size_t k = 0; ok && k < files; ++k)
+            ok = read_file(paths[k], want[k]) && want[k].size() == frames * e->out_bytes[k];
+        if (!ok) {
+            std::printf("FAIL %s: %s and its %zu reference file(s) (%s...) are unreadable or do "
+                        "not hold whole inferences (input %zu B, %zu outputs)\n",
+                        e->name, in_path, files, paths[0], e->in_bytes, e->output_count);
             ++failures;
             continue;
         }
-        if (in.size() != e->in_bytes || want.size() != e->out_bytes) {
-            std::printf("FAIL %s: %s is %zu bytes (model input %zu), %s is %zu bytes "
-                        "(model output %zu)\n",
-                        e->name, in_path, in.size(), e->in_bytes, want_path, want.size(),
-                        e->out_bytes);
-            ++failures;
-            continue;
+        got.assign(frames * frame_bytes, std::byte{0xA5});
+        e->run(in.data(), got.data(), frames);
+        inferences += frames;
+        std::size_t bad = 0, printed = 0;
+        for (std::size_t f = 0; f < frames; ++f) {
+            std::size_t offset = f * frame_bytes;
+            for (std::size_t k = 0; k < e->output_count; ++k) {
+                const std::size_t b = compare(e->float_out[k], got.data() + offset,
+                                              want[k].data() + f * e->out_bytes[k],
+                                              e->out_bytes[k], rel_tol, worst, printed);
+                if (b != 0 && printed <= 10)
+                    std::printf("  (inference %zu of %zu, output %zu: %s)\n", f + 1, frames, k,
+                                paths[k]);
+                bad += b;
+                offset += e->out_bytes[k];
+            }
         }
-        std::memset(got.data(), 0xA5, got.size());
-        e->run(in.data(), got.data());
-        const std::size_t bad = compare(*e, got, want, rel_tol, worst);
         if (bad != 0) {
-            std::printf("FAIL %s: %s: %zu of %zu output %s differ\n", e->name, want_path, bad,
-                        e->float_out ? want.size() / 4 : want.size(),
-                        e->float_out ? "floats" : "bytes");
+            std::printf("FAIL %s: %s: %zu output elements differ over %zu inference(s)\n",
+                        e->name, in_path, bad, frames);
             ++failures;
         }
     }
@@ -155,13 +196,15 @@ inline int main(const Entry* entries, std::size_t count, int argc, char** argv) 
         std::printf("FAIL %s: %d of %d pairs failed\n", e->name, failures, pairs);
         return 1;
     }
-    if (e->float_out) {
-        std::printf("PASS %s: %d pairs, float32 within %.3g x max|want| (worst %.3g)\n",
-                    e->name, pairs, rel_tol, worst);
-    } else {
-        std::printf("PASS %s: %d pairs, %zu int8 bytes each, bit-exact\n", e->name, pairs,
-                    e->out_bytes);
-    }
+    bool any_float = false;
+    for (std::size_t k = 0; k < e->output_count; ++k) any_float = any_float || e->float_out[k];
+    if (any_float)
+        std::printf("PASS %s: %d pairs (%zu inferences), float32 within %.3g x max|want| (worst "
+                    "%.3g), other outputs bit-exact\n",
+                    e->name, pairs, inferences, rel_tol, worst);
+    else
+        std::printf("PASS %s: %d pairs (%zu inferences), %zu output bytes each, bit-exact\n",
+                    e->name, pairs, inferences, frame_bytes);
     return 0;
 }
 

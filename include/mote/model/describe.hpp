@@ -3,6 +3,7 @@
 // chunks (a line at a time), e.g. a UART writer on a device or std::fputs on a host.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 #include "mote/core/shape.hpp"
 
@@ -50,6 +51,19 @@ struct Line {
 
 }  // namespace detail
 
+namespace detail {
+template <std::size_t I, class Sink>
+void describe_output(Sink& sink, Shape shape) {
+    detail::Line l;
+    l.put("output ");
+    l.put_uint(I);
+    l.pad_to(22);
+    l.put_shape(shape);
+    l.put('\n');
+    sink(l.text);
+}
+}  // namespace detail
+
 template <class Net, class Sink>
 void describe(Sink&& sink) {
     detail::Line head;
@@ -66,18 +80,28 @@ void describe(Sink&& sink) {
         l.put_uint_right(rows[i].macs, 44);
         l.put_uint_right(rows[i].weight_bytes, 54);
         l.put_uint_right(rows[i].live_bytes, 64);
+        if (rows[i].state_bytes != 0) {
+            l.put("   state ");
+            l.put_uint(rows[i].state_bytes);
+        }
         l.put('\n');
         sink(l.text);
     }
     detail::Line total;
     total.put("total");
     total.pad_to(22);
-    total.put_shape(Net::output::shape);
+    if constexpr (Net::output_count == 1) total.put_shape(Net::output::shape);
+    else total.put("(outputs below)");
     total.put_uint_right(Net::macs, 44);
     total.put_uint_right(Net::weight_bytes, 54);
     total.put_uint_right(Net::arena_bytes, 64);
     total.put('\n');
     sink(total.text);
+    if constexpr (Net::output_count > 1) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((detail::describe_output<I>(sink, Net::template output_at<I>::shape)), ...);
+        }(std::make_index_sequence<Net::output_count>{});
+    }
     detail::Line note;
     note.put("arena ");
     note.put_uint(Net::arena_bytes);
@@ -85,6 +109,13 @@ void describe(Sink&& sink) {
     note.put_uint(Net::input_bytes);
     note.put(" B is the caller's buffer\n");
     sink(note.text);
+    if constexpr (Net::stateful) {
+        detail::Line st;
+        st.put("state ");
+        st.put_uint(Net::state_bytes);
+        st.put(" B kept between runs (Net::State)\n");
+        sink(st.text);
+    }
 }
 
 }  // namespace mote

@@ -37,8 +37,9 @@ struct Step {
     static constexpr std::array<int, sizeof...(Ins)> ins{Ins...};
 };
 
+// The compilation so far: the next free buffer id, the steps, and the current value(s).
 template <int NextBuffer, class Steps, class Current>
-struct State {
+struct Fold {
     static constexpr int next_buffer = NextBuffer;
     using steps = Steps;
     using current = Current;
@@ -49,6 +50,10 @@ struct apply;
 
 template <class Vs>
 struct input_of;
+template <>
+struct input_of<Values<>> {
+    using type = type_list<>;
+};
 template <class V>
 struct input_of<Values<V>> {
     using type = typename V::tensor;
@@ -63,7 +68,7 @@ struct append_step;
 template <class Bound, int NB, class... Steps, class V0, class... V>
 struct append_step<Bound, NB, type_list<Steps...>, Values<V0, V...>> {
     static constexpr int out = Bound::alias ? V0::buffer : NB;
-    using type = State<Bound::alias ? NB : NB + 1,
+    using type = Fold<Bound::alias ? NB : NB + 1,
                        type_list<Steps..., Step<Bound, out, V0::buffer, V::buffer...>>,
                        Values<Value<out, typename Bound::output>>>;
 };
@@ -105,11 +110,11 @@ struct apply<Sequential<Layers...>, S> {
 // --- Branch: every path from the same input, then the join ------------------------------
 template <class S, class Input, class Outputs, class... Paths>
 struct run_paths {
-    using type = State<S::next_buffer, typename S::steps, Outputs>;
+    using type = Fold<S::next_buffer, typename S::steps, Outputs>;
 };
 template <class S, class Input, class... Outs, class P, class... Rest>
 struct run_paths<S, Input, Values<Outs...>, P, Rest...> {
-    using after = typename apply<P, State<S::next_buffer, typename S::steps, Input>>::type;
+    using after = typename apply<P, Fold<S::next_buffer, typename S::steps, Input>>::type;
     template <class Vs>
     struct single;
     template <class V>
@@ -130,25 +135,25 @@ struct apply<Branch<Join, Paths...>, S> {
 // --- the model's inputs ------------------------------------------------------------------
 template <class In>
 struct initial_state;
-template <Shape Sh, const auto& Q>
-struct initial_state<Input<Sh, Q>> {
-    using type = State<1, type_list<>, Values<Value<0, typename Input<Sh, Q>::tensor>>>;
-    using tensors = type_list<typename Input<Sh, Q>::tensor>;
+template <Shape Sh, const auto& Q, class T>
+struct initial_state<Input<Sh, Q, T>> {
+    using type = Fold<1, type_list<>, Values<Value<0, typename Input<Sh, Q, T>::tensor>>>;
+    using tensors = type_list<typename Input<Sh, Q, T>::tensor>;
 };
 template <class... In>
 struct initial_state<Inputs<In...>> {
     template <std::size_t... I>
     static auto values(std::index_sequence<I...>)
         -> Values<Value<static_cast<int>(I), typename In::tensor>...>;
-    using type = State<static_cast<int>(sizeof...(In)), type_list<>,
+    using type = Fold<static_cast<int>(sizeof...(In)), type_list<>,
                        decltype(values(std::index_sequence_for<In...>{}))>;
     using tensors = type_list<typename In::tensor...>;
 };
 
 template <class T>
 inline constexpr bool is_model_input = false;
-template <Shape Sh, const auto& Q>
-inline constexpr bool is_model_input<Input<Sh, Q>> = true;
+template <Shape Sh, const auto& Q, class T>
+inline constexpr bool is_model_input<Input<Sh, Q, T>> = true;
 template <class... In>
 inline constexpr bool is_model_input<Inputs<In...>> = true;
 

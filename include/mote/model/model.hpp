@@ -1,16 +1,19 @@
 #pragma once
-// A model: the compiled step list, its compile-time facts and arena plan, and run().
+// A model: the compiled step list, its compile-time facts, arena plan and state layout, and run().
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
 #include "mote/core/shape.hpp"
 #include "mote/core/type_list.hpp"
+#include "mote/model/dataflow.hpp"
 #include "mote/model/graph.hpp"
 #include "mote/model/plan.hpp"
+#include "mote/model/state.hpp"
 
 namespace mote {
 
@@ -20,8 +23,12 @@ struct LayerInfo {
     std::uint64_t macs;
     std::size_t weight_bytes;  // flash
     std::size_t live_bytes;    // arena bytes in use while this layer runs
+    std::size_t state_bytes;   // bytes it keeps between runs (Net::State)
     bool alias;                // free at run time (a view of its input)
 };
+
+// Net::output of a model with several outputs: name them with Net::output_at<I>.
+struct SeveralOutputs;
 
 namespace detail {
 
@@ -44,13 +51,6 @@ constexpr StepRow row_of() {
     for (std::size_t k = 0; k < S::ins.size(); ++k) r.ins[k] = S::ins[k];
     return r;
 }
-
-template <class Vs>
-struct only_value;
-template <class V>
-struct only_value<Values<V>> {
-    using type = V;
-};
 
 // Input K of a bound layer: its `input` tensor, or element K of its input list (joins).
 template <class In, std::size_t K>
@@ -76,6 +76,13 @@ struct CopyToArena {
     };
 };
 
+template <class V>
+struct only_value;
+template <class V>
+struct only_value<Values<V>> {
+    using type = V;
+};
+
 template <class S, int InputCount>
 struct with_output_in_arena {
     using type = S;
@@ -87,21 +94,66 @@ struct with_output_in_arena<S, InputCount> {
 };
 
 template <class InputSpec, class... Layers>
+struct compile_sequential {
+    using start = initial_state<InputSpec>;
+    using folded = typename with_output_in_arena<
+        typename apply_all<typename start::type, Layers...>::type,
+        static_cast<int>(start::tensors::size)>::type;
+    using input_tensors = typename start::tensors;
+    using steps = typename folded::steps;
+    static constexpr int buffer_count = folded::next_buffer;
+    using output_values = type_list<typename only_value<typename folded::current>::type>;
+};
+
+template <class Values>
+struct tensors_of;
+template <class... V>
+struct tensors_of<type_list<V...>> {
+    using type = type_list<typename V::tensor...>;
+};
+
+// What run() returns: the output pointer, or a tuple of them (subgraph-output order).
+template <class Tensors>
+struct result_of;
+template <class T>
+struct result_of<type_list<T>> {
+    using type = const typename T::value_type*;
+};
+template <class T0, class T1, class... T>
+struct result_of<type_list<T0, T1, T...>> {
+    using type = std::tuple<const typename T0::value_type*, const typename T1::value_type*,
+                            const typename T::value_type*...>;
+};
+
+// C: the compiled form (compile_sequential or compile_graph): input_tensors, steps,
+// buffer_count, output_values.
+template <class C>
 struct Model {
-    using compiled = typename with_output_in_arena<
-        typename apply_all<typename initial_state<InputSpec>::type, Layers...>::type,
-        static_cast<int>(initial_state<InputSpec>::tensors::size)>::type;
-    using steps = typename compiled::steps;
-    using input_tensors = typename initial_state<InputSpec>::tensors;
+    using steps = typename C::steps;
+    using input_tensors = typename C::input_tensors;
+    using output_values = typename C::output_values;
+    using output_tensors = typename tensors_of<output_values>::type;
 
     static constexpr std::size_t layer_count = steps::size;
-    static constexpr int buffer_count = compiled::next_buffer;
+    static constexpr int buffer_count = C::buffer_count;
     static constexpr int input_count = static_cast<int>(input_tensors::size);
+    static constexpr std::size_t output_count = output_values::size;
     template <std::size_t I>
     using input = type_at_t<I, input_tensors>;
-    using output_value = typename only_value<typename compiled::current>::type;
-    using output = typename output_value::tensor;
-    static constexpr int output_buffer = output_value::buffer;
+    template <std::size_t I>
+    using output_at = type_at_t<I, output_tensors>;
+    using output = std::conditional_t<output_count == 1, type_at_t<0, output_tensors>, SeveralOutputs>;
+    using result = typename result_of<output_tensors>::type;
+
+    static constexpr std::array<int, output_count> output_buffers =
+        []<std::size_t... I>(std::index_sequence<I...>) {
+            return std::array<int, output_count>{type_at_t<I, output_values>::buffer...};
+        }(std::make_index_sequence<output_count>{});
+    static_assert([] {
+        for (int b : output_buffers)
+            if (b < input_count) return false;
+        return true;
+    }(), "mote: a model output must be computed by a layer, not be one of the model's inputs");
 
     static constexpr std::array<StepRow, layer_count> rows =
         []<std::size_t... I>(std::index_sequence<I...>) {
@@ -128,7 +180,7 @@ struct Model {
             scratch = {r.scratch_bytes, static_cast<int>(s), static_cast<int>(s)};
         }
         for (int b = 0; b < input_count; ++b) it[static_cast<std::size_t>(b)].size = 0;
-        it[static_cast<std::size_t>(output_buffer)].last = static_cast<int>(layer_count);
+        for (int b : output_buffers) it[static_cast<std::size_t>(b)].last = static_cast<int>(layer_count);
         return it;
     }();
     static constexpr plan::Placement<item_count> placement =
@@ -144,6 +196,43 @@ struct Model {
     static constexpr std::size_t input_bytes = []<std::size_t... I>(std::index_sequence<I...>) {
         return (std::size_t{0} + ... + type_at_t<I, input_tensors>::bytes);
     }(std::make_index_sequence<input_tensors::size>{});
+    static constexpr std::size_t output_bytes = []<std::size_t... I>(std::index_sequence<I...>) {
+        return (std::size_t{0} + ... + type_at_t<I, output_tensors>::bytes);
+    }(std::make_index_sequence<output_count>{});
+
+    // --- state: planned apart from the arena, kept between runs ------------------------------
+    static constexpr std::array<state::Slot, layer_count> state_slots =
+        []<std::size_t... I>(std::index_sequence<I...>) {
+            return std::array<state::Slot, layer_count>{
+                state::Slot{type_at_t<I, steps>::layer::state_bytes,
+                            type_at_t<I, steps>::layer::state_key}...};
+        }(std::make_index_sequence<layer_count>{});
+    static_assert(state::shared_sizes_agree(state_slots),
+                  "mote: layers sharing a state_key (one resource variable) disagree on its size");
+    static constexpr state::Layout<layer_count> state_layout = state::lay_out(state_slots);
+    static constexpr std::size_t state_bytes = state_layout.bytes;
+    static constexpr bool stateful = state_bytes > 0;
+
+    template <std::size_t I>
+    static constexpr void init_state_of(std::byte* s) {
+        using L = typename type_at_t<I, steps>::layer;
+        if constexpr (L::state_bytes > 0)
+            if (state_layout.owner[I]) L::init_state(s + state_layout.offset[I]);
+    }
+    // The state before the first run, as constexpr data (each owning layer's init_state).
+    static constexpr std::array<std::byte, stateful ? state_bytes : 1> initial_state = [] {
+        std::array<std::byte, stateful ? state_bytes : 1> s{};
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (init_state_of<I>(s.data()), ...);
+        }(std::make_index_sequence<layer_count>{});
+        return s;
+    }();
+
+    // A fresh State holds the initial value; reset() restores it.
+    struct State {
+        alignas(plan::alignment) std::array<std::byte, stateful ? state_bytes : 1> bytes = initial_state;
+    };
+    static void reset(State& state) { state.bytes = initial_state; }
 
     static constexpr std::size_t live_bytes_at(int step) {
         std::size_t live = 0;
@@ -157,7 +246,8 @@ struct Model {
             return std::array<LayerInfo, layer_count>{LayerInfo{
                 type_at_t<I, steps>::layer::name, type_at_t<I, steps>::layer::output::shape,
                 type_at_t<I, steps>::layer::macs, type_at_t<I, steps>::layer::weight_bytes,
-                live_bytes_at(static_cast<int>(I)), type_at_t<I, steps>::layer::alias}...};
+                live_bytes_at(static_cast<int>(I)), type_at_t<I, steps>::layer::state_bytes,
+                type_at_t<I, steps>::layer::alias}...};
         }(std::make_index_sequence<layer_count>{});
     }
 
@@ -165,32 +255,34 @@ struct Model {
         alignas(plan::alignment) std::byte bytes[arena_bytes > 0 ? arena_bytes : 1];
     };
 
-    // Runs one inference. `inputs` are the model inputs in order (value_type pointers); the
-    // result points into the arena and stays valid until the next run.
+    // Runs one inference of a stateless model. `inputs` are the model inputs in order
+    // (value_type pointers); the result (one pointer per output) points into the arena and
+    // stays valid until the next run.
     template <class... In>
-    static const typename output::value_type* run(Arena& arena, const In*... inputs) {
-        static_assert(sizeof...(In) == static_cast<std::size_t>(input_count),
-                      "mote: run() takes one pointer per model input");
-        check_input_types<In...>(std::make_index_sequence<sizeof...(In)>{});
-        const void* const external[] = {static_cast<const void*>(inputs)...};
-        [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (execute<I>(arena.bytes, external), ...);
-        }(std::make_index_sequence<layer_count>{});
-        return reinterpret_cast<const typename output::value_type*>(
-            arena.bytes + placement.offset[static_cast<std::size_t>(output_buffer)]);
+    static result run(Arena& arena, const In*... inputs) {
+        static_assert(!stateful,
+                      "mote: this model keeps state between runs (Net::State): call "
+                      "Net::run(arena, state, inputs...)");
+        return run_steps<In...>(arena.bytes, nullptr, inputs...);
     }
 
-    // Raw bytes in, raw bytes out: the inputs concatenated in model order (NHWC; int8 one byte
-    // per element, float32 little-endian), which must be aligned for their element type.
-    static void run_bytes(Arena& arena, const std::byte* inputs, std::byte* output_bytes) {
-        const auto* out = [&]<std::size_t... I>(std::index_sequence<I...>) {
-            std::size_t offset = 0;
-            const void* ptrs[] = {(offset += type_at_t<I, input_tensors>::bytes,
-                                   inputs + offset - type_at_t<I, input_tensors>::bytes)...};
-            return run(arena, static_cast<const typename type_at_t<I, input_tensors>::value_type*>(
-                                  ptrs[I])...);
-        }(std::make_index_sequence<input_tensors::size>{});
-        std::memcpy(output_bytes, out, output::bytes);
+    // Runs one inference of a stateful model, reading and updating `state`.
+    template <class... In>
+        requires stateful
+    static result run(Arena& arena, State& state, const In*... inputs) {
+        return run_steps<In...>(arena.bytes, state.bytes.data(), inputs...);
+    }
+
+    // Raw bytes in, raw bytes out: the inputs concatenated in model order (NHWC, little-endian),
+    // which must be aligned for their element types; the outputs written back to back.
+    static void run_bytes(Arena& arena, const std::byte* inputs, std::byte* outputs) {
+        static_assert(!stateful, "mote: this model keeps state: call run_bytes(arena, state, in, out)");
+        run_bytes_with(arena.bytes, nullptr, inputs, outputs);
+    }
+    static void run_bytes(Arena& arena, State& state, const std::byte* inputs, std::byte* outputs)
+        requires stateful
+    {
+        run_bytes_with(arena.bytes, state.bytes.data(), inputs, outputs);
     }
 
 private:
@@ -200,6 +292,43 @@ private:
                       "mote: run() input pointer types must match the model's input tensors");
     }
 
+    template <class... In>
+    static result run_steps(std::byte* arena, std::byte* state, const In*... inputs) {
+        static_assert(sizeof...(In) == static_cast<std::size_t>(input_count),
+                      "mote: run() takes one pointer per model input");
+        check_input_types<In...>(std::make_index_sequence<sizeof...(In)>{});
+        const void* const external[] = {static_cast<const void*>(inputs)...};
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (execute<I>(arena, state, external), ...);
+        }(std::make_index_sequence<layer_count>{});
+        return [&]<std::size_t... I>(std::index_sequence<I...>) -> result {
+            return result{output_pointer<I>(arena)...};
+        }(std::make_index_sequence<output_count>{});
+    }
+
+    static void run_bytes_with(std::byte* arena, std::byte* state, const std::byte* inputs,
+                               std::byte* outputs) {
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            std::size_t offset = 0;
+            const void* ptrs[] = {(offset += type_at_t<I, input_tensors>::bytes,
+                                   inputs + offset - type_at_t<I, input_tensors>::bytes)...};
+            run_steps(arena, state,
+                      static_cast<const typename type_at_t<I, input_tensors>::value_type*>(ptrs[I])...);
+        }(std::make_index_sequence<input_tensors::size>{});
+        std::size_t offset = 0;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((std::memcpy(outputs + offset, output_pointer<I>(arena), output_at<I>::bytes),
+              offset += output_at<I>::bytes),
+             ...);
+        }(std::make_index_sequence<output_count>{});
+    }
+
+    template <std::size_t I>
+    static const typename output_at<I>::value_type* output_pointer(const std::byte* arena) {
+        return reinterpret_cast<const typename output_at<I>::value_type*>(
+            arena + placement.offset[static_cast<std::size_t>(output_buffers[I])]);
+    }
+
     template <class T>
     static const T* buffer(const std::byte* arena, const void* const* external, int id) {
         if (id < input_count) return static_cast<const T*>(external[id]);
@@ -207,7 +336,7 @@ private:
     }
 
     template <std::size_t I>
-    static void execute(std::byte* arena, const void* const* external) {
+    static void execute(std::byte* arena, std::byte* state, const void* const* external) {
         using S = type_at_t<I, steps>;
         using L = typename S::layer;
         if constexpr (!L::alias) {
@@ -215,9 +344,14 @@ private:
                 arena + placement.offset[static_cast<std::size_t>(S::out)]);
             std::byte* scratch = arena + placement.offset[static_cast<std::size_t>(buffer_count) + I];
             [&]<std::size_t... K>(std::index_sequence<K...>) {
-                L::run(buffer<typename layer_input<typename L::input, K>::type::value_type>(
-                           arena, external, S::ins[K])...,
-                       out, scratch);
+                if constexpr (L::state_bytes > 0)
+                    L::run(buffer<typename layer_input<typename L::input, K>::type::value_type>(
+                               arena, external, S::ins[K])...,
+                           out, scratch, state + state_layout.offset[I]);
+                else
+                    L::run(buffer<typename layer_input<typename L::input, K>::type::value_type>(
+                               arena, external, S::ins[K])...,
+                           out, scratch);
             }(std::make_index_sequence<S::ins.size()>{});
         }
     }
@@ -232,7 +366,7 @@ struct sequential_base {
 template <class First, class... Rest>
     requires is_model_input<First>
 struct sequential_base<First, Rest...> {
-    using type = Model<First, Rest...>;
+    using type = Model<compile_sequential<First, Rest...>>;
 };
 
 }  // namespace detail
@@ -244,5 +378,11 @@ struct Sequential : detail::sequential_base<Layers...>::type {};
 // Feeds one tensor to every path, then joins the paths' outputs in path order.
 template <class Join, class... Paths>
 struct Branch {};
+
+// A model as an explicit dataflow graph: Graph<Input<...> or Inputs<...>, Node<...>...,
+// Outputs<...>> (model/dataflow.hpp). For what a Sequential of Branches cannot say: several
+// outputs, values used far from where they are made, sources such as ReadVariable.
+template <class InputSpec, class... Parts>
+struct Graph : detail::Model<detail::compile_graph<InputSpec, type_list<Parts...>>> {};
 
 }  // namespace mote

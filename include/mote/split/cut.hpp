@@ -33,7 +33,7 @@ struct sequential_from<In, type_list<Layers...>> {
 // member, so it may be named as a template argument.
 template <class T>
 struct input_for {
-    using type = Input<T::shape, T::quant>;
+    using type = Input<T::shape, T::quant, typename T::value_type>;
 };
 template <class T>
     requires FloatTensorType<T>
