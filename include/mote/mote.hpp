@@ -14,6 +14,7 @@
 #include "mote/layers/elementwise_join.hpp"
 #include "mote/layers/input.hpp"
 #include "mote/layers/logistic_tanh.hpp"
+#include "mote/layers/lstm.hpp"
 #include "mote/layers/mean.hpp"
 #include "mote/layers/pad.hpp"
 #include "mote/layers/pool2d.hpp"
