@@ -803,6 +803,7 @@ def build(model):
     ir.model = model
     ir.inputs = list(model.inputs)
     ir.output = out
+    ir.outputs = [out]
     ir.layers = layers
     ir.join_order = None
     if len(model.inputs) == 1:
