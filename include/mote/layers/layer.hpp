@@ -8,8 +8,8 @@
 // A layer that keeps state between runs (state_bytes > 0) instead provides
 //   static constexpr void init_state(std::byte* state);   // its value before the first run
 //   static void run(const in_t* ..., out_t* out, std::byte* scratch, std::byte* state);
-// and may name a `state_key` (the address of a constexpr object): layers with the same key share
-// one state region (the reads and writes of one resource variable).
+// and may name a `state_key` type: layers with the same key share one state region (the reads
+// and writes of one resource variable).
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
@@ -26,7 +26,7 @@ struct LayerFacts {
     static constexpr std::size_t scratch_bytes = 0;  // arena bytes needed during run only
     static constexpr bool alias = false;             // output is a view of the input buffer
     static constexpr std::size_t state_bytes = 0;    // Net::State bytes kept between runs
-    static constexpr const void* state_key = nullptr;
+    using state_key = void;                          // void: a state region of its own
 };
 
 namespace detail {

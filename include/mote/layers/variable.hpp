@@ -34,11 +34,15 @@ using variable_tensor = Tensor<std::remove_cvref_t<decltype(V)>::shape,
                                typename std::remove_cvref_t<decltype(V)>::value_type,
                                scale_bits(V.quant), V.quant.zero_point>;
 
+// The state_key of every access to V.
+template <const auto& V>
+struct VariableKey {};
+
 template <const auto& V>
 struct VariableFacts : LayerFacts {
     using tensor = variable_tensor<V>;
     static constexpr std::size_t state_bytes = tensor::bytes;
-    static constexpr const void* state_key = &V;
+    using state_key = VariableKey<V>;
     static_assert(V.initial.empty() || V.initial.size() == static_cast<std::size_t>(tensor::elements),
                   "mote: a Variable's initial value must have one element per tensor element");
     static constexpr void init_state(std::byte* state) {

@@ -201,11 +201,23 @@ struct Model {
     }(std::make_index_sequence<output_count>{});
 
     // --- state: planned apart from the arena, kept between runs ------------------------------
+    template <std::size_t I>
+    static constexpr std::size_t state_owner() {
+        using Key = typename type_at_t<I, steps>::layer::state_key;
+        if constexpr (std::is_void_v<Key>) {
+            return I;
+        } else {
+            return []<std::size_t... J>(std::index_sequence<J...>) {
+                std::size_t owner = I;
+                ((owner = owner == I && std::is_same_v<Key, typename type_at_t<J, steps>::layer::state_key> ? J : owner), ...);
+                return owner;
+            }(std::make_index_sequence<I>{});
+        }
+    }
     static constexpr std::array<state::Slot, layer_count> state_slots =
         []<std::size_t... I>(std::index_sequence<I...>) {
             return std::array<state::Slot, layer_count>{
-                state::Slot{type_at_t<I, steps>::layer::state_bytes,
-                            type_at_t<I, steps>::layer::state_key}...};
+                state::Slot{type_at_t<I, steps>::layer::state_bytes, state_owner<I>()}...};
         }(std::make_index_sequence<layer_count>{});
     static_assert(state::shared_sizes_agree(state_slots),
                   "mote: layers sharing a state_key (one resource variable) disagree on its size");

@@ -2,7 +2,7 @@
 // Compile-time layout of a model's state: the bytes its layers keep from one run to the next
 // (recurrent h/c, SVDF activations, resource variables). Unlike the arena, state is not reused
 // between steps: each stateful step owns a region, except that steps naming the same state_key
-// (the reads and writes of one resource variable) share the region of the first of them.
+// type (the reads and writes of one resource variable) share the region of the first of them.
 #include <array>
 #include <cstddef>
 
@@ -11,8 +11,8 @@
 namespace mote::state {
 
 struct Slot {
-    std::size_t bytes = 0;          // 0: the step keeps no state
-    const void* key = nullptr;      // nullptr: a region of its own
+    std::size_t bytes = 0;  // 0: the step keeps no state
+    std::size_t owner = 0;  // the first step with the same state_key (itself when it has none)
 };
 
 template <std::size_t N>
@@ -27,15 +27,8 @@ constexpr Layout<N> lay_out(const std::array<Slot, N>& slots) {
     Layout<N> l{};
     for (std::size_t s = 0; s < N; ++s) {
         if (slots[s].bytes == 0) continue;
-        std::size_t first = s;
-        if (slots[s].key != nullptr)
-            for (std::size_t t = 0; t < s; ++t)
-                if (slots[t].bytes != 0 && slots[t].key == slots[s].key) {
-                    first = t;
-                    break;
-                }
-        if (first != s) {
-            l.offset[s] = l.offset[first];
+        if (slots[s].owner != s) {
+            l.offset[s] = l.offset[slots[s].owner];
             continue;
         }
         l.owner[s] = true;
@@ -49,10 +42,7 @@ constexpr Layout<N> lay_out(const std::array<Slot, N>& slots) {
 template <std::size_t N>
 constexpr bool shared_sizes_agree(const std::array<Slot, N>& slots) {
     for (std::size_t s = 0; s < N; ++s)
-        for (std::size_t t = 0; t < s; ++t)
-            if (slots[s].key != nullptr && slots[s].key == slots[t].key &&
-                slots[s].bytes != slots[t].bytes)
-                return false;
+        if (slots[s].bytes != slots[slots[s].owner].bytes) return false;
     return true;
 }
 
