@@ -21,6 +21,7 @@
 #include "mote/layers/quantize.hpp"
 #include "mote/layers/reshape.hpp"
 #include "mote/layers/softmax.hpp"
+#include "mote/layers/svdf.hpp"
 #include "mote/layers/variable.hpp"
 #include "mote/model/describe.hpp"
 #include "mote/model/model.hpp"

@@ -1,6 +1,6 @@
 #pragma once
-// Quantize (float32 -> int8, or int8 -> int8 requantization) and Dequantize (int8 -> float32),
-// for models whose boundary is float.
+// Quantize (float32 -> int8, or requantization between integer types) and Dequantize (int8 ->
+// float32), for models whose boundary is float or changes element type.
 #include <cstdint>
 #include <type_traits>
 
@@ -9,26 +9,32 @@
 
 namespace mote {
 
-template <const QuantParams& OutQ>
+// Out is the output element type: int8 from float32; from an integer input any type TFLM
+// requantizes to (int8 -> int8 / uint8 / int16 / int32, uint8 -> int8, int16 -> int8 / int16 /
+// int32). OutQ is the output's quantization.
+template <const QuantParams& OutQ, class Out = std::int8_t>
 struct Quantize {
     template <class In, int Index>
     struct bind : LayerFacts {
         using input = In;
+        using in_t = typename In::value_type;
+        static constexpr bool from_float = std::is_same_v<in_t, float>;
+        static_assert(Index < 0 || (from_float ? std::is_same_v<Out, std::int8_t>
+                                               : reference::requantizes<in_t, Out>),
+                      "mote: Quantize: unsupported element types (float32 -> int8; int8 -> int8, "
+                      "uint8, int16, int32; uint8 -> int8; int16 -> int8, int16, int32)");
         static constexpr const char* name = "Quantize";
-        using output = Tensor<In::shape, std::int8_t, scale_bits(OutQ), OutQ.zero_point>;
-        static void run(const float* in, std::int8_t* out, std::byte*)
-            requires FloatTensorType<In>
-        {
-            static constexpr reference::QuantizeParams p =
-                detail::checked(reference::make_quantize_params(OutQ));
-            reference::quantize(p, in, out, In::elements);
-        }
-        static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
-            requires Int8TensorType<In>
-        {
-            static constexpr reference::RequantizeParams p =
-                detail::checked(reference::make_requantize_params(In::quant, OutQ));
-            reference::requantize(p, in, out, In::elements);
+        using output = Tensor<In::shape, Out, scale_bits(OutQ), OutQ.zero_point>;
+        static void run(const in_t* in, Out* out, std::byte*) {
+            if constexpr (from_float) {
+                static constexpr reference::QuantizeParams p =
+                    detail::checked(reference::make_quantize_params(OutQ));
+                reference::quantize(p, in, out, In::elements);
+            } else {
+                static constexpr reference::RequantizeParams p =
+                    detail::checked(reference::make_requantize_params<in_t, Out>(In::quant, OutQ));
+                reference::requantize(p, in, out, In::elements);
+            }
         }
     };
 };
