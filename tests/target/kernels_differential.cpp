@@ -1,8 +1,9 @@
 // The optimized kernels on the device (DSP on M4/M7, Helium on M55, portable on M3) against the
 // reference kernels, on random shapes that hit every tail (odd channels, columns not multiples of
 // 4/16, odd pixel counts, padding, strides; dilation and chunks past 32 channels for depthwise),
-// every requantization shift. The host twin is tests/unit/kernels_differential.cpp. Exit status =
-// number of mismatching cases.
+// every requantization shift; and the int8 LSTM on random units, inputs, batch, time, layout,
+// zero points and states. The host twins are tests/unit/kernels_differential.cpp and
+// kernels_lstm.cpp. Exit status = number of mismatching cases.
 #include <cstddef>
 #include <cstdint>
 
@@ -90,6 +91,92 @@ bool same(int n) {
     return true;
 }
 
+// LSTM (kernels/lstm.hpp): the four gates' weights in w (input-to-gate, then recurrent, gate by
+// gate), the unit-major matrices in padded, packed into packed (all within their sizes).
+constexpr int max_lstm_units = 20, max_lstm_inputs = 40, max_lstm_batch = 2, max_lstm_time = 3;
+std::int32_t lstm_bias[mote::lstm_gate_count][max_lstm_units];
+std::int8_t lstm_h[max_lstm_batch * max_lstm_units], lstm_h_ref[max_lstm_batch * max_lstm_units];
+std::int16_t lstm_c[max_lstm_batch * max_lstm_units], lstm_c_ref[max_lstm_batch * max_lstm_units];
+static_assert(mote::lstm_gate_count * max_lstm_units * (max_lstm_inputs + max_lstm_units) <= sizeof w);
+static_assert(mote::lstm_gate_count * max_lstm_units * (max_lstm_inputs + 8 + max_lstm_units + 8) <=
+              sizeof padded);
+
+float unit_real() { return static_cast<float>(uniform(0, 1 << 16)) / 65536.0f; }
+float square_root(float v) {
+    float r = v;
+    for (int i = 0; i < 12; ++i) r = 0.5f * (r + v / r);
+    return r;
+}
+
+// One random LSTM of Units units; true when the kernels agree on the output, h and c.
+template <int Units>
+bool lstm_case(int trial) {
+    constexpr int gates = static_cast<int>(mote::lstm_gate_count), rows = gates * Units;
+    const int inputs = trial % 4 == 0 ? uniform(1, 3) : uniform(1, max_lstm_inputs);
+    const ref::LstmDims d{uniform(1, max_lstm_batch), uniform(1, max_lstm_time), inputs, Units,
+                          uniform(0, 1) == 1};
+    const mote::QuantParams input{0.005f + 0.1f * unit_real(), uniform(-128, 127)};
+    const mote::QuantParams hidden{(1.0f + unit_real()) / static_cast<float>(1 << uniform(6, 8)),
+                                   uniform(-128, 127)};
+    // Weight scales that put a gate's sum near `reach` (real units); some trials saturate.
+    const float reach = trial % 9 == 0 ? 40.0f : 0.3f + 4.0f * unit_real();
+    mote::LstmGateWeights g[mote::lstm_gate_count];
+    std::int8_t* gate_w = w;
+    for (int k = 0; k < gates; ++k) {
+        const std::size_t nx = static_cast<std::size_t>(Units) * inputs, nh = Units * Units;
+        fill(gate_w, static_cast<int>(nx + nh));
+        const float sx = reach / (input.scale * 5500.0f * square_root(static_cast<float>(inputs)));
+        const float sh = reach / (hidden.scale * 5500.0f * square_root(static_cast<float>(Units)));
+        const int bias_reach = static_cast<int>(2.0f * reach / (input.scale * sx));
+        for (int u = 0; u < Units; ++u) lstm_bias[k][u] = uniform(-bias_reach, bias_reach);
+        g[k] = {{gate_w, nx}, {gate_w + nx, nh}, {lstm_bias[k], Units}, sx, sh};
+        gate_w += nx + nh;
+    }
+    const float clip = uniform(0, 2) == 0 ? 0.2f + 6.0f * unit_real() : 0.0f;
+    const mote::LstmWeights weights{g[0], g[1], g[2], g[3], hidden,
+                                    1.0f / static_cast<float>(1 << uniform(9, 15)), clip};
+    const auto params = ref::make_lstm_int8_params<Units>(weights, input, inputs);
+    if (params.error != nullptr) {
+        mote::board::print("lstm: ", params.error, "\n");
+        return false;
+    }
+    const int kx = k::lstm_k<P>(inputs), kh = k::lstm_k<P>(Units);
+    k::lstm_unit_major(weights, false, Units, inputs, kx, padded);
+    k::lstm_unit_major(weights, true, Units, Units, kh, padded + rows * kx);
+    k::pack_weights(P::layout, padded, packed, rows, kx);
+    k::pack_weights(P::layout, padded + rows * kx, packed + rows * kx, rows, kh);
+    const auto sums_from = k::lstm_unit_major_bias(params);
+    const k::LstmView<P> view{packed, packed + rows * kx, sums_from.input.data(),
+                              sums_from.recurrent.data(), params.quant};
+
+    const int steps = d.batch * d.time, state_n = d.batch * Units;
+    fill(in, steps * inputs);
+    fill(lstm_h_ref, state_n);
+    for (int i = 0; i < state_n; ++i) lstm_c_ref[i] = static_cast<std::int16_t>(next());
+    for (int i = 0; i < state_n; ++i) lstm_h[i] = lstm_h_ref[i], lstm_c[i] = lstm_c_ref[i];
+    ref::lstm(d, ref::view_of(params, weights), in, expected, lstm_h_ref, lstm_c_ref);
+    k::lstm<P>(d, view, in, got, lstm_h, lstm_c, scratch);
+    bool ok = same(steps * Units);
+    for (int i = 0; i < state_n; ++i) ok = ok && lstm_h[i] == lstm_h_ref[i] && lstm_c[i] == lstm_c_ref[i];
+    return ok;
+}
+
+template <int Units>
+int lstm_failures() {
+    int failures = 0;
+    for (int trial = 0; trial < 12; ++trial)
+        if (!lstm_case<Units>(trial))
+            ++failures, mote::board::print("FAIL lstm units ", Units, " trial ", trial, "\n");
+    return failures;
+}
+
+template <int... Units>
+int lstm_failures_all() {
+    int failures = 0;
+    ((failures += lstm_failures<Units>()), ...);  // in order: one random sequence per build
+    return failures;
+}
+
 }  // namespace
 
 int main() {
@@ -129,6 +216,7 @@ int main() {
             if (!same(outputs)) ++failures, mote::board::print("FAIL fully_connected trial ", trial, "\n");
         }
     }
+    failures += lstm_failures_all<1, 3, 4, 7, 9, 16, 20>();
     mote::board::print("kernels differential on ", MOTE_BOARD_NAME, " (", mote::config::isa_name(mote::config::isa),
                        "): ", failures, " failures, ",
                        static_cast<std::uint32_t>(mote::board::instructions() - start), " instructions\n");

@@ -22,6 +22,29 @@ constexpr std::size_t fully_connected_scratch_bytes(int inputs) {
     return col <= stack_column_bytes ? 0 : col;
 }
 
+// acc[j] = bias[j] + Σ c·w_j for n consecutive weight rows of length k in P's order (a row pair
+// of a paired layout must start at w): 4 rows per pass where P has dot_1x4, else 2. Returns w
+// past the n rows.
+template <class P = Primitives>
+inline const weight_t<P>* dot_rows(const typename P::col_t* c, const weight_t<P>* w, int k, int n,
+                                   const std::int32_t* bias, std::int32_t* acc) {
+    int j = 0;
+    if constexpr (requires(std::int32_t* a) { P::dot_1x4(c, w, k, a); }) {
+        for (; j + 3 < n; j += 4, w += 4 * k) {
+            std::int32_t a[4] = {bias[j], bias[j + 1], bias[j + 2], bias[j + 3]};
+            P::dot_1x4(c, w, k, a);
+            acc[j] = a[0], acc[j + 1] = a[1], acc[j + 2] = a[2], acc[j + 3] = a[3];
+        }
+    }
+    for (; j + 1 < n; j += 2, w += 2 * k) {
+        std::int32_t a[2] = {bias[j], bias[j + 1]};
+        P::dot_1x2(c, w, w + k, k, a);
+        acc[j] = a[0], acc[j + 1] = a[1];
+    }
+    if (j < n) acc[j] = P::dot_1x1(c, w, k, bias[j]), w += k;
+    return w;
+}
+
 namespace detail {
 template <class P>
 inline void fully_connected_column(int inputs, int outputs, const Requant& q,
@@ -31,20 +54,7 @@ inline void fully_connected_column(int inputs, int outputs, const Requant& q,
     const weight_t<P>* w = weights;
     for (int o0 = 0; o0 < outputs; o0 += out_chunk) {
         const int n = outputs - o0 < out_chunk ? outputs - o0 : out_chunk;
-        int j = 0;
-        if constexpr (requires(std::int32_t* a) { P::dot_1x4(c, weights, inputs, a); }) {
-            for (; j + 3 < n; j += 4, w += 4 * inputs) {
-                std::int32_t a[4] = {q.bias[o0 + j], q.bias[o0 + j + 1], q.bias[o0 + j + 2], q.bias[o0 + j + 3]};
-                P::dot_1x4(c, w, inputs, a);
-                acc[j] = a[0], acc[j + 1] = a[1], acc[j + 2] = a[2], acc[j + 3] = a[3];
-            }
-        }
-        for (; j + 1 < n; j += 2, w += 2 * inputs) {
-            std::int32_t a[2] = {q.bias[o0 + j], q.bias[o0 + j + 1]};
-            P::dot_1x2(c, w, w + inputs, inputs, a);
-            acc[j] = a[0], acc[j + 1] = a[1];
-        }
-        if (j < n) acc[j] = P::dot_1x1(c, w, inputs, q.bias[o0 + j]);
+        w = dot_rows<P>(c, w, inputs, n, q.bias + o0, acc);
         P::requantize_row(acc, q, o0, n, out + o0);
     }
 }

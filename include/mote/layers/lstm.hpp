@@ -3,6 +3,8 @@
 // (batch-major) or {T, B, I} (TimeMajor); output the same with Units channels: the hidden state
 // after every step. int8x8_16 (LstmWeights): int8 input, output and hidden state (the output is
 // quantized like the hidden state), int16 cell state. float32 (LstmFloatWeights): all float.
+// int8 runs the optimized kernel (kernels/lstm.hpp) unless config::reference_kernels; float
+// always the reference.
 //
 // State (kept between runs): the hidden state [B, Units], then the cell state [B, Units] at the
 // next multiple of 4 bytes. Before the first run h holds its zero point and c zeros, as TFLM
@@ -11,8 +13,10 @@
 #include <cstdint>
 #include <type_traits>
 
+#include "mote/core/config.hpp"
 #include "mote/core/diagnostics.hpp"
 #include "mote/core/lstm_weights.hpp"
+#include "mote/kernels/lstm.hpp"
 #include "mote/kernels/reference/lstm.hpp"
 #include "mote/layers/layer.hpp"
 
@@ -62,10 +66,20 @@ struct LstmInt8 : LstmBound<In, Index, Units, W, TimeMajor> {
         checked(reference::make_lstm_int8_params<Units>(W, In::quant, Base::inputs));
     static_assert(params.error == nullptr);  // evaluated (and reported) with the layer
     static constexpr reference::LstmInt8View view = reference::view_of(params, W);
-    // Flash: the weights plus the folded biases and the scalar parameters the kernel reads.
-    static constexpr std::size_t weight_bytes = Base::weight_count + sizeof(params.input_bias) +
-                                                sizeof(params.recurrent_bias) +
-                                                sizeof(params.quant);
+    using Plan = kernels::LstmPlan<W, Units, Base::inputs, params>;
+    // Flash: the weights plus the folded biases and the scalar parameters the selected kernel
+    // reads.
+    static constexpr std::size_t weight_bytes = [] {
+        if constexpr (config::reference_kernels)
+            return Base::weight_count + sizeof(params.input_bias) + sizeof(params.recurrent_bias) +
+                   sizeof(params.quant);
+        else
+            return Plan::flash_bytes;
+    }();
+    static constexpr std::size_t scratch_bytes = [] {
+        if constexpr (config::reference_kernels) return reference::lstm_scratch_bytes;
+        else return Plan::scratch_bytes;
+    }();
     static constexpr std::size_t cell_offset = (Base::state_units + 3) / 4 * 4;
     static constexpr std::size_t state_bytes =
         cell_offset + Base::state_units * sizeof(std::int16_t);
@@ -75,9 +89,14 @@ struct LstmInt8 : LstmBound<In, Index, Units, W, TimeMajor> {
                            ? static_cast<std::byte>(static_cast<std::uint8_t>(W.hidden.zero_point))
                            : std::byte{0};
     }
-    static void run(const std::int8_t* in, std::int8_t* out, std::byte*, std::byte* state) {
-        reference::lstm(Base::dims, view, in, out, reinterpret_cast<std::int8_t*>(state),
-                        reinterpret_cast<std::int16_t*>(state + cell_offset));
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch,
+                    std::byte* state) {
+        auto* h = reinterpret_cast<std::int8_t*>(state);
+        auto* c = reinterpret_cast<std::int16_t*>(state + cell_offset);
+        if constexpr (config::reference_kernels)
+            reference::lstm(Base::dims, view, in, out, h, c);
+        else
+            Plan::run(Base::dims, in, out, h, c, scratch);
     }
 };
 

@@ -274,25 +274,17 @@ constexpr LstmInt8View view_of(const LstmInt8Params<Units>& p, const LstmWeights
 
 namespace lstm_detail {
 
-constexpr std::int32_t clamp_int16(std::int32_t v) { return std::clamp(v, -32768, 32767); }
-
-// One gate's pre-activation for unit u, Q3.12.
-inline std::int16_t gate_input(const LstmInt8View& v, LstmGate gate, const LstmDims& d, int u,
-                               const std::int8_t* x, const std::int8_t* h) {
-    const auto k = static_cast<std::size_t>(gate);
-    const LstmInt8Gate& g = v.gates[k];
-    const std::int32_t from_input =
-        g.input_bias[u] + dot_int8(x, g.input_weights + u * d.inputs, d.inputs);
-    const std::int32_t from_hidden =
-        g.recurrent_bias[u] + dot_int8(h, g.recurrent_weights + u * d.units, d.units);
-    return static_cast<std::int16_t>(
-        clamp_int16(clamp_int16(quant::requantize(from_input, v.quant.input_to_gate[k])) +
-                    clamp_int16(quant::requantize(from_hidden, v.quant.recurrent_to_gate[k]))));
+constexpr std::int32_t clamp_int16(std::int32_t v) {
+    return std::clamp<std::int32_t>(v, -32768, 32767);
 }
 
-inline std::int32_t gate_sigmoid(const LstmInt8View& v, LstmGate gate, const LstmDims& d, int u,
-                                 const std::int8_t* x, const std::int8_t* h) {
-    return sigmoid_int16(scale_activation_input(gate_input(v, gate, d, u, x, h), {}));
+// A gate's pre-activation, Q3.12: both FC sums requantized to 2^-12, clamped, added saturating.
+inline std::int16_t gate_input(const LstmInt8Quant& q, LstmGate gate, std::int32_t from_input,
+                               std::int32_t from_hidden) {
+    const auto k = static_cast<std::size_t>(gate);
+    return static_cast<std::int16_t>(
+        clamp_int16(clamp_int16(quant::requantize(from_input, q.input_to_gate[k])) +
+                    clamp_int16(quant::requantize(from_hidden, q.recurrent_to_gate[k]))));
 }
 
 // Calls row(r, b) for every (time step, batch row), each batch row's steps in time order: r
@@ -310,32 +302,49 @@ void for_each_row(const LstmDims& d, RowFn row) {
 
 }  // namespace lstm_detail
 
+// The int16 arithmetic of one unit, shared by this kernel and the optimized one
+// (kernels/lstm.hpp): from the int32 sums of its eight products, biases included, indexed by
+// LstmGate, the new cell value (into c) and the new hidden value (returned).
+inline std::int8_t lstm_unit(const LstmInt8Quant& q, const std::int32_t* from_input,
+                             const std::int32_t* from_hidden, std::int16_t& c) {
+    using lstm_detail::clamp_int16;
+    const auto activation_input = [&](LstmGate g) {
+        const auto k = static_cast<std::size_t>(g);
+        return scale_activation_input(lstm_detail::gate_input(q, g, from_input[k], from_hidden[k]),
+                                      {});
+    };
+    const std::int32_t f = sigmoid_int16(activation_input(LstmGate::forget));
+    const std::int32_t i = sigmoid_int16(activation_input(LstmGate::input));
+    const std::int32_t g = tanh_int16(activation_input(LstmGate::cell));
+    std::int32_t cell = clamp_int16(clamp_int16(quant::requantize(f * c, q.forget_times_cell)) +
+                                    clamp_int16(quant::requantize(i * g, q.input_times_cell_gate)));
+    if (q.clip_cell) cell = std::clamp<std::int32_t>(cell, -q.cell_clip, q.cell_clip);
+    c = static_cast<std::int16_t>(cell);
+    const std::int32_t o = sigmoid_int16(activation_input(LstmGate::output));
+    const std::int32_t t = tanh_int16(scale_activation_input(c, q.cell_tanh));
+    const std::int32_t hidden = quant::requantize(t * o, q.hidden) + q.hidden_zero_point;
+    return static_cast<std::int8_t>(std::clamp<std::int32_t>(hidden, -128, 127));
+}
+
 // in: [batch, time, inputs] or [time, batch, inputs]; out: the same with units; h_state
 // [batch, units] int8 and c_state [batch, units] int16 are read and updated.
 inline void lstm(const LstmDims& d, const LstmInt8View& v, const std::int8_t* in,
                  std::int8_t* out, std::int8_t* h_state, std::int16_t* c_state) {
-    using lstm_detail::clamp_int16;
-    const LstmInt8Quant& q = v.quant;
     lstm_detail::for_each_row(d, [&](int row, int b) {
         const std::int8_t* x = in + row * d.inputs;
         std::int8_t* y = out + row * d.units;
         std::int8_t* h = h_state + b * d.units;
         std::int16_t* c = c_state + b * d.units;
         for (int u = 0; u < d.units; ++u) {
-            const std::int32_t f = lstm_detail::gate_sigmoid(v, LstmGate::forget, d, u, x, h);
-            const std::int32_t i = lstm_detail::gate_sigmoid(v, LstmGate::input, d, u, x, h);
-            const std::int16_t cell_gate_input =
-                lstm_detail::gate_input(v, LstmGate::cell, d, u, x, h);
-            const std::int32_t g = tanh_int16(scale_activation_input(cell_gate_input, {}));
-            std::int32_t cell =
-                clamp_int16(clamp_int16(quant::requantize(f * c[u], q.forget_times_cell)) +
-                            clamp_int16(quant::requantize(i * g, q.input_times_cell_gate)));
-            if (q.clip_cell) cell = std::clamp<std::int32_t>(cell, -q.cell_clip, q.cell_clip);
-            c[u] = static_cast<std::int16_t>(cell);
-            const std::int32_t o = lstm_detail::gate_sigmoid(v, LstmGate::output, d, u, x, h);
-            const std::int32_t t = tanh_int16(scale_activation_input(c[u], q.cell_tanh));
-            const std::int32_t hidden = quant::requantize(t * o, q.hidden) + q.hidden_zero_point;
-            y[u] = static_cast<std::int8_t>(std::clamp(hidden, -128, 127));
+            std::int32_t from_input[lstm_gate_count], from_hidden[lstm_gate_count];
+            for (std::size_t k = 0; k < lstm_gate_count; ++k) {
+                const LstmInt8Gate& g = v.gates[k];
+                from_input[k] =
+                    g.input_bias[u] + dot_int8(x, g.input_weights + u * d.inputs, d.inputs);
+                from_hidden[k] =
+                    g.recurrent_bias[u] + dot_int8(h, g.recurrent_weights + u * d.units, d.units);
+            }
+            y[u] = lstm_unit(v.quant, from_input, from_hidden, c[u]);
         }
         for (int u = 0; u < d.units; ++u) h[u] = y[u];
     });
