@@ -15,7 +15,7 @@ find_package(Python3 COMPONENTS Interpreter)
 get_filename_component(_mote_tools "${CMAKE_CURRENT_LIST_DIR}/../tools" ABSOLUTE)
 set(MOTE_CONVERT_TOOLS_DIR "${_mote_tools}" CACHE INTERNAL "mote tools directory")
 set(MOTE_CONVERT_SCRIPT "${_mote_tools}/mote-convert" CACHE INTERNAL "mote-convert script")
-file(GLOB _mote_convert_sources CONFIGURE_DEPENDS "${_mote_tools}/motelib/*.py")
+file(GLOB_RECURSE _mote_convert_sources CONFIGURE_DEPENDS "${_mote_tools}/motelib/*.py")
 set(MOTE_CONVERT_SOURCES "${_mote_convert_sources}" CACHE INTERNAL "mote-convert sources")
 
 function(mote_add_model target model)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""ctest helper: mote-convert must reject MODEL with exit status 1, exactly one stderr line
-'mote-convert: error: ...' matching PATTERN (a regular expression), and no header written.
+"""ctest helper: mote-convert must reject MODEL with exit status 1, one or more stderr lines
+'mote-convert: error: ...' (one per blocking problem), the first matching PATTERN (a regular
+expression), and no header written.
 
     check_reject.py MOTE_CONVERT MODEL PATTERN
 """
@@ -23,8 +24,8 @@ def main():
         problems = []
         if r.returncode != 1:
             problems.append("exit status %d, expected 1" % r.returncode)
-        if len(lines) != 1 or not lines[0].startswith("mote-convert: error: "):
-            problems.append("stderr is not one 'mote-convert: error: ' line")
+        if not lines or not all(ln.startswith("mote-convert: error: ") for ln in lines):
+            problems.append("stderr is not 'mote-convert: error: ' lines")
         elif not re.search(pattern, lines[0]):
             problems.append("message does not match %r" % pattern)
         if os.path.exists(out):

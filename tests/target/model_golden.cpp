@@ -3,10 +3,14 @@
 //
 //   -append "<ref dir>/<model>_ NAME..."   reads <ref dir>/<model>_NAME.in.bin / .out.bin
 //
+// An .in.bin may hold several whole inputs (a stream): they run as successive inferences on one
+// fresh Net::State, and .out.bin holds their outputs back to back.
 // Built once per model with MOTE_GOLDEN_HEADER ("kws_dscnn_int8.hpp") and MOTE_GOLDEN_NS
 // (kws_dscnn_int8). Exit status: 0 when every pair matches, 1 on any mismatch, 2 on a bad file.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <type_traits>
 
@@ -19,13 +23,17 @@ using Net = MOTE_GOLDEN_NS::Model;
 using In = typename Net::template input<0>;
 using Out = typename Net::output;
 static_assert(Net::input_count == 1, "the golden firmware feeds one input");
-static_assert(std::is_same_v<typename In::value_type, std::int8_t> &&
-                  std::is_same_v<typename Out::value_type, std::int8_t>,
-              "int8 models only (their outputs are compared byte for byte)");
+static_assert(!std::is_same_v<typename In::value_type, float> &&
+                  !std::is_same_v<typename Out::value_type, float>,
+              "integer models only (their outputs are compared byte for byte)");
 
-alignas(16) std::int8_t input[In::bytes];
-std::int8_t want[Out::bytes + 1];   // one spare byte: a longer file is an error
+// The longest stream the firmware takes: its inputs (at most 32 KiB) and outputs are in RAM at
+// once. A stateless model's reference pairs are single inferences.
+constexpr std::size_t max_frames = Net::stateful ? std::clamp<std::size_t>(32768 / In::bytes, 1, 32) : 1;
+alignas(16) std::byte input[max_frames * In::bytes + 1];   // one spare byte: a longer file is an error
+alignas(16) std::byte want[max_frames * Out::bytes + 1];
 typename Net::Arena arena;
+typename Net::State state;   // used by stateful models only
 
 // prefix + name + suffix into out (NUL-terminated); false when too long.
 bool join(std::span<char> out, const char* prefix, const char* name, const char* suffix) {
@@ -40,17 +48,22 @@ bool join(std::span<char> out, const char* prefix, const char* name, const char*
     return true;
 }
 
-// Reads exactly `bytes` bytes; prints why not and returns false otherwise.
-bool load(const char* path, void* data, std::size_t bytes, std::size_t capacity) {
-    const long n = mote::board::read_file(
-        path, std::span<std::byte>(static_cast<std::byte*>(data), capacity));
-    if (n < 0 || static_cast<std::size_t>(n) != bytes) {
+// Reads a whole file of 1 .. max_frames records of `record` bytes; returns the record count, or 0
+// after printing why not.
+std::size_t load(const char* path, std::byte* data, std::size_t capacity, std::size_t record) {
+    const long n = mote::board::read_file(path, std::span<std::byte>(data, capacity));
+    if (n <= 0 || static_cast<std::size_t>(n) % record != 0) {
         mote::board::print("ERROR: ", path, ": ",
-                           n < 0 ? "cannot read (or larger than expected)" : "wrong size", " (",
-                           n, " B, want ", bytes, " B)\n");
-        return false;
+                           n < 0 ? "cannot read (or longer than the firmware takes)" : "wrong size",
+                           " (", n, " B, want whole records of ", record, " B)\n");
+        return 0;
     }
-    return true;
+    return static_cast<std::size_t>(n) / record;
+}
+
+const typename Out::value_type* infer(const typename In::value_type* in) {
+    if constexpr (Net::stateful) return Net::run(arena, state, in);
+    else return Net::run(arena, in);
 }
 
 }  // namespace
@@ -67,7 +80,7 @@ int main() {
     const char* prefix = argv[1];
     int pairs = 0;
     int failed = 0;
-    std::uint64_t instructions = 0;
+    std::uint64_t first = 0, last = 0;
     for (int a = 2; a < argc; ++a) {
         char in_path[512];
         char out_path[512];
@@ -76,33 +89,41 @@ int main() {
             print("ERROR: path too long: ", prefix, argv[a], "\n");
             return 2;
         }
-        if (!load(in_path, input, In::bytes, In::bytes) ||
-            !load(out_path, want, Out::bytes, sizeof want)) {
+        const std::size_t frames = load(in_path, input, sizeof input, In::bytes);
+        if (frames == 0 || load(out_path, want, sizeof want, Out::bytes) != frames) {
+            print("ERROR: ", argv[a], ": input and reference hold different numbers of inferences\n");
             return 2;
         }
-        const auto start = mote::board::instructions();
-        const std::int8_t* got = Net::run(arena, input);
-        instructions = mote::board::instructions() - start;
         std::size_t bad = 0;
-        for (std::size_t i = 0; i < Out::bytes; ++i) {
-            if (got[i] != want[i]) {
-                if (bad < 8) {
-                    print("  ", argv[a], ": mismatch at byte ", i, ": got ", int{got[i]},
-                          ", want ", int{want[i]}, "\n");
+        for (std::size_t f = 0; f < frames; ++f) {
+            if (f == 0) Net::reset(state);
+            const auto start = mote::board::instructions();
+            const auto* got = infer(reinterpret_cast<const typename In::value_type*>(input + f * In::bytes));
+            last = mote::board::instructions() - start;
+            if (f == 0) first = last;
+            const std::byte* expect = want + f * Out::bytes;
+            for (std::size_t i = 0; i < Out::bytes; ++i) {
+                std::byte g{};
+                std::memcpy(&g, reinterpret_cast<const std::byte*>(got) + i, 1);
+                if (g != expect[i]) {
+                    if (bad < 8)
+                        print("  ", argv[a], ": inference ", f, ": mismatch at byte ", i, ": got ",
+                              static_cast<int>(g), ", want ", static_cast<int>(expect[i]), "\n");
+                    ++bad;
                 }
-                ++bad;
             }
         }
         ++pairs;
         if (bad != 0) {
             ++failed;
-            print("FAIL ", argv[a], ": ", bad, " of ", Out::bytes, " bytes differ\n");
+            print("FAIL ", argv[a], ": ", bad, " of ", frames * Out::bytes, " bytes differ\n");
         } else {
-            print("ok   ", argv[a], " (", Out::bytes, " bytes)\n");
+            print("ok   ", argv[a], " (", frames, " x ", Out::bytes, " bytes)\n");
         }
     }
-    print(MOTE_BOARD_NAME, ": ", pairs - failed, "/", pairs, " pairs bit-exact; ", instructions,
-          " instructions per inference, arena ", Net::arena_bytes, " B, stack peak ",
+    print(MOTE_BOARD_NAME, ": ", pairs - failed, "/", pairs, " pairs bit-exact; ", first,
+          " instructions for a fresh inference, ", last, " for the last one, arena ",
+          Net::arena_bytes, " B, state ", Net::state_bytes, " B, stack peak ",
           mote::board::stack_peak(), " B\n");
     return failed == 0 ? 0 : 1;
 }

@@ -11,7 +11,7 @@ using namespace mote;
 using S = Shape;
 using Pairwise = Sequential<Inputs<Input<S{3, 4, 5}, float32>, Input<S{3, 4, 5}, float32>>,
                             Mul<Activation::relu6>>;
-using Concat = Sequential<Inputs<Input<S{3, 4, 2}, float32>, Input<S{3, 4, 3}, float32>>, Concatenate>;
+using Concat = Sequential<Inputs<Input<S{3, 4, 2}, float32>, Input<S{3, 4, 3}, float32>>, Concatenate<>>;
 using Unary = Sequential<Input<S{3, 4, 5}, float32>, Tanh, Logistic>;
 using Clamps = Sequential<Input<S{3, 4, 5}, float32>, ReLU<>, ReLU6>;
 using Reduce = Sequential<Input<S{3, 4, 5}, float32>, Pad<Pads{1, 0, 0, 2, 1, 0}>, Mean<>>;

@@ -1,9 +1,15 @@
-// ADD and MUL reference kernels: bit-exact against TFLM, plus properties.
+// ADD, SUB and MUL reference kernels: bit-exact against TFLM, plus properties; Sub through the
+// model API.
 #include "mote/kernels/reference/add.hpp"
 #include "mote/kernels/reference/mul.hpp"
 
+#include <algorithm>
+#include <array>
+#include <cmath>
 #include <string>
 #include <vector>
+
+#include <mote/mote.hpp>
 
 #include "ops_check.hpp"
 
@@ -132,4 +138,116 @@ TEST_CASE("add/mul params are constexpr", "[add][mul]") {
     STATIC_REQUIRE(reference::mul_value(pm, 9, 0) == 3);
     // An output scale too small for ADD's fixed left shift is rejected, not miscomputed.
     static_assert(reference::make_add_params({1.0f, 0}, {1.0f, 0}, {1e-7f, 0}).error != nullptr);
+}
+
+namespace {
+// TFLite's QuantizeMultiplierSmallerThanOneExp with std::frexp and std::round, for a ratio in (0, 1).
+quant::Multiplier frexp_multiplier(double real) {
+    int shift = 0;
+    const double q = std::frexp(real, &shift);
+    auto fixed = static_cast<std::int64_t>(std::round(q * static_cast<double>(1LL << 31)));
+    if (fixed == (1LL << 31)) {
+        fixed /= 2;
+        ++shift;
+    }
+    return {static_cast<std::int32_t>(fixed), shift};
+}
+
+// TFLite SUB int8 (sub_common.cc + reference_ops::SubElementwise), written out: float32 ratios,
+// each input rescaled, the second subtracted, then the output rescale.
+std::int8_t tflite_sub(QuantParams in1, QuantParams in2, QuantParams out, std::int8_t a, std::int8_t b) {
+    const float twice_max = 2 * std::max(in1.scale, in2.scale);
+    const quant::Multiplier m1 = frexp_multiplier(static_cast<double>(in1.scale / twice_max));
+    const quant::Multiplier m2 = frexp_multiplier(static_cast<double>(in2.scale / twice_max));
+    const quant::Multiplier mo = frexp_multiplier(static_cast<double>(twice_max / ((1 << 20) * out.scale)));
+    using quant::multiply_by_quantized_multiplier_smaller_than_one;
+    const std::int32_t s1 = multiply_by_quantized_multiplier_smaller_than_one((a - in1.zero_point) * (1 << 20), m1);
+    const std::int32_t s2 = multiply_by_quantized_multiplier_smaller_than_one((b - in2.zero_point) * (1 << 20), m2);
+    const std::int32_t v = multiply_by_quantized_multiplier_smaller_than_one(s1 - s2, mo) + out.zero_point;
+    return static_cast<std::int8_t>(std::min(127, std::max(-128, v)));
+}
+}  // namespace
+
+TEST_CASE("sub int8: every input pair matches TFLite's SUB for a grid of quantizations", "[sub]") {
+    const std::array<QuantParams, 4> ins{{{0.0949966535f, -120}, {0.0598537475f, 46}, {0.05f, 0}, {0.0123f, 127}}};
+    int compared = 0;
+    for (const QuantParams q1 : ins)
+        for (const QuantParams q2 : ins) {
+            const QuantParams out{std::max(q1.scale, q2.scale) * 1.7f, -13};
+            const auto p = reference::make_sub_params(q1, q2, out);
+            REQUIRE(p.error == nullptr);
+            REQUIRE(p.subtract);
+            for (int a = -128; a <= 127; ++a)
+                for (int b = -128; b <= 127; b += 3) {
+                    INFO("q1 " << q1.scale << " q2 " << q2.scale << " a " << a << " b " << b);
+                    REQUIRE(reference::add_value(p, static_cast<std::int8_t>(a), static_cast<std::int8_t>(b)) ==
+                            tflite_sub(q1, q2, out, static_cast<std::int8_t>(a), static_cast<std::int8_t>(b)));
+                    ++compared;
+                }
+        }
+    CHECK(compared == 16 * 256 * 86);
+}
+
+TEST_CASE("sub int8: float32 ratios, subtraction after the rescale, clamps", "[sub]") {
+    constexpr QuantParams q1{0.0949966535f, -120}, q2{0.0598537475f, 46}, qo{0.0212968141f, 50};
+    constexpr auto ps = reference::make_sub_params(q1, q2, qo);
+    constexpr auto pa = reference::make_add_params(q1, q2, qo);
+    static_assert(ps.error == nullptr && pa.error == nullptr);
+    // SUB's float32 quotients give other multipliers than ADD's double ones.
+    CHECK(ps.input2 == frexp_multiplier(static_cast<double>(q2.scale / (2 * q1.scale))));
+    CHECK(ps.output == frexp_multiplier(static_cast<double>(2 * q1.scale / ((1 << 20) * qo.scale))));
+    CHECK(!(ps.input2 == pa.input2));
+    CHECK(!(ps.output == pa.output));
+    // A rounding tie in the second input's high multiply: rescaling −(b − zp) instead of
+    // subtracting the rescaled (b − zp) would give 16 here.
+    STATIC_REQUIRE(reference::add_value(ps, -83, 117) == 15);
+    // zp − zp = 0 → zp_out; a − a with one quantization is zp_out too; extremes saturate.
+    STATIC_REQUIRE(reference::add_value(ps, -120, 46) == 50);
+    constexpr auto same = reference::make_sub_params({0.05f, 3}, {0.05f, 3}, {0.1f, -7});
+    for (int a = -128; a <= 127; ++a)
+        CHECK(reference::add_value(same, static_cast<std::int8_t>(a), static_cast<std::int8_t>(a)) == -7);
+    STATIC_REQUIRE(reference::add_value(ps, 127, -128) == 127);
+    STATIC_REQUIRE(reference::add_value(ps, -128, 127) == -128);
+    constexpr auto relu = reference::make_sub_params({0.05f, 3}, {0.05f, 3}, {0.1f, -7}, Activation::relu);
+    STATIC_REQUIRE(reference::add_value(relu, -100, 100) == -7);
+    static_assert(reference::make_sub_params({1.0f, 0}, {1.0f, 0}, {1e-7f, 0}).error != nullptr);
+    static_assert(reference::make_sub_params({1.0f, 0}, {1.0f, 300}, {1.0f, 0}).error != nullptr);
+}
+
+TEST_CASE("sub float: a − b, clamped", "[sub]") {
+    const float a[4] = {1.0f, -2.0f, 10.0f, 0.25f};
+    const float b[4] = {3.0f, -2.5f, 1.0f, 0.25f};
+    float y[4];
+    reference::sub(quant::activation_range_float(Activation::relu6), a, b, y, 4);
+    CHECK(y[0] == 0.0f);
+    CHECK(y[1] == 0.5f);
+    CHECK(y[2] == 6.0f);
+    CHECK(y[3] == 0.0f);
+}
+
+namespace {
+inline constexpr QuantParams sub_a_q{0.0949966535f, -120};
+inline constexpr QuantParams sub_b_q{0.0598537475f, 46};
+inline constexpr QuantParams sub_out_q{0.0212968141f, 50};
+using SubNet = Sequential<Inputs<Input<Shape{3, 1, 7}, sub_a_q>, Input<Shape{3, 1, 7}, sub_b_q>>,
+                          Sub<Activation::none, sub_out_q>>;
+using FloatSubNet = Sequential<Inputs<Input<Shape{2, 2, 2}, float32>, Input<Shape{2, 2, 2}, float32>>,
+                               Sub<Activation::relu>>;
+}  // namespace
+
+TEST_CASE("Sub layer: input 0 minus input 1, int8 and float", "[sub]") {
+    STATIC_REQUIRE(SubNet::output::quant == sub_out_q);
+    std::array<std::int8_t, 21> a{}, b{};
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        a[i] = static_cast<std::int8_t>(static_cast<int>(i) * 12 - 128);
+        b[i] = static_cast<std::int8_t>(100 - static_cast<int>(i) * 11);
+    }
+    static SubNet::Arena arena;
+    const std::int8_t* y = SubNet::run(arena, a.data(), b.data());
+    for (std::size_t i = 0; i < a.size(); ++i) REQUIRE(y[i] == tflite_sub(sub_a_q, sub_b_q, sub_out_q, a[i], b[i]));
+
+    const float fa[8] = {1, 2, 3, 4, 5, 6, 7, 8}, fb[8] = {2, 2, 2, 2, 9, 1, 0, -1};
+    static FloatSubNet::Arena farena;
+    const float* g = FloatSubNet::run(farena, fa, fb);
+    for (int i = 0; i < 8; ++i) REQUIRE(g[i] == std::max(0.0f, fa[i] - fb[i]));
 }

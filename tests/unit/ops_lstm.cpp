@@ -557,3 +557,55 @@ TEST_CASE("LSTM float matches double math, and cell_clip bounds the cell state",
             CHECK(std::abs(c_max) > 0.25f);
     }
 }
+
+namespace lt {
+// A second LSTM on the first one's hidden state (4 inputs, 4 units): two stateful layers.
+alignas(16) inline constexpr auto dx_i = int8_values<U * U, 100>(41);
+alignas(16) inline constexpr auto dx_f = int8_values<U * U, 100>(42);
+alignas(16) inline constexpr auto dx_c = int8_values<U * U, 100>(43);
+alignas(16) inline constexpr auto dx_o = int8_values<U * U, 100>(44);
+inline constexpr LstmWeights deep{.input_gate = {dx_i, wh_i, b_i, sx, sh},
+                                  .forget_gate = {dx_f, wh_f, b_f, sx, sh},
+                                  .cell_gate = {dx_c, wh_c, b_c, sx, sh},
+                                  .output_gate = {dx_o, wh_o, b_o, sx, sh},
+                                  .hidden = {1.0f / 128.0f, 2},
+                                  .cell_scale = 1.0f / 2048.0f,
+                                  .cell_clip = 0.0f};
+using Stacked = Sequential<Input<Shape{1, 5, I}, in_q>, Lstm<U, small>, Lstm<U, deep>>;
+}  // namespace lt
+
+TEST_CASE("A cut of a stateful model keeps each layer's state on its side: tail(head) == whole",
+          "[lstm][state][cut]") {
+    using Whole = lt::Stacked;
+    using Head = mote::head<Whole, 1>;
+    using Tail = mote::tail<Whole, 1>;
+    STATIC_REQUIRE(Head::stateful);
+    STATIC_REQUIRE(Tail::stateful);
+    STATIC_REQUIRE(Head::state_bytes + Tail::state_bytes == Whole::state_bytes);
+    static Whole::Arena whole_arena;
+    static Head::Arena head_arena;
+    static Tail::Arena tail_arena;
+    Whole::State whole;
+    Head::State head;
+    Tail::State tail;
+    Whole::State fresh;
+    std::array<std::int8_t, 5 * lt::I> in{};
+    int differ_from_fresh = 0;
+    for (int frame = 0; frame < 6; ++frame) {
+        for (std::size_t i = 0; i < in.size(); ++i)
+            in[i] = static_cast<std::int8_t>((frame * 37 + static_cast<int>(i) * 19) % 200 - 100);
+        const std::int8_t* w = Whole::run(whole_arena, whole, in.data());
+        std::array<std::int8_t, 5 * lt::U> want{};
+        std::memcpy(want.data(), w, want.size());
+        const std::int8_t* cut = Head::run(head_arena, head, in.data());
+        const std::int8_t* got = Tail::run(tail_arena, tail, cut);
+        for (std::size_t i = 0; i < want.size(); ++i) {
+            INFO("frame " << frame << " element " << i);
+            REQUIRE(got[i] == want[i]);
+        }
+        Whole::reset(fresh);
+        const std::int8_t* f = Whole::run(whole_arena, fresh, in.data());
+        differ_from_fresh += std::memcmp(f, want.data(), want.size()) != 0 ? 1 : 0;
+    }
+    CHECK(differ_from_fresh >= 4);  // the carried state changes the later frames
+}

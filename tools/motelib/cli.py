@@ -2,6 +2,7 @@
 import argparse
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,6 +78,31 @@ def include_dir():
     return os.environ.get("MOTE_INCLUDE_DIR") or os.path.join(REPO_DIR, "include")
 
 
+# mote's compile-time checks end in a static_assert or a call of mote::fail("mote: ...") from
+# a constant expression; where g++ / clang print that message (first match in output order).
+_MOTE_REASONS = (
+    re.compile(r"static assertion failed: (mote: .*)$"),                      # g++ static_assert
+    re.compile(r"error: static.assert(?:ion)? failed.*?\"(mote: [^\"]*)\""),  # clang's
+    re.compile(r"\bfail\(\"(mote: [^\"]*)\"\)"),             # the source line of the fail call
+    re.compile(r"&\"(mote: [^\"]*)\"\[0\]"),  # clang: the message passed on, e.g. checked(p)
+)
+
+
+def compiler_reason(stderr_text):
+    """The `mote: ...` reason of a failed compile, else None.  g++ does not print a message that
+    reaches fail() through a variable (a make_*_params error); then the function is named."""
+    for line in stderr_text.splitlines():
+        for pattern in _MOTE_REASONS:
+            m = pattern.search(line)
+            if m:
+                return m.group(1).strip()
+    m = re.search(r"expansion of .*?\b(make_\w+_params)\b", stderr_text)
+    if m:
+        return ("mote: %s rejected the layer's quantization parameters (the compiler does not "
+                "print why; clang does)" % m.group(1))
+    return None
+
+
 def compile_program(source_text, exe_path, extra_includes, opt="-O2", timeout=600):
     cxx = find_compiler()
     if cxx is None:
@@ -97,11 +123,15 @@ def compile_program(source_text, exe_path, extra_includes, opt="-O2", timeout=60
     except subprocess.TimeoutExpired:
         raise ConvertError("compiling the host program timed out")
     if r.returncode != 0:
-        first = [ln for ln in r.stderr.decode("utf-8", "replace").splitlines()
-                 if "error" in ln][:1]
+        text = r.stderr.decode("utf-8", "replace")
         log = exe_path + ".log"
         with open(log, "wb") as f:
             f.write(r.stderr)
+        reason = compiler_reason(text)
+        if reason is not None:
+            raise ConvertError("compiling the host program failed: %s (full log: %s)"
+                               % (reason[:300], log))
+        first = [ln for ln in text.splitlines() if "error" in ln][:1]
         raise ConvertError("compiling the host program failed (%s; full log: %s)"
                            % (first[0].strip()[:300] if first else "exit %d" % r.returncode,
                               log))
@@ -113,18 +143,22 @@ SUMMARY_MAIN = r"""#include "%(header)s"
 int main() {
     using Net = %(ns)s::%(name)s;
     mote::describe<Net>([](const char* s) { std::fputs(s, stdout); });
-    std::printf("\ncuts (K units on the device; 0 sends the input, %%zu sends the result):\n",
-                mote::unit_count<Net>);
-    std::printf("    K   device MACs  device arena B  device weights B  cut shape     cut B"
-                "   server MACs\n");
-    for (const auto& r : mote::cut_table<Net>()) {
-        char shape[32];
-        std::snprintf(shape, sizeof shape, "%%dx%%dx%%d", r.cut_shape.h, r.cut_shape.w,
-                      r.cut_shape.c);
-        std::printf("%%5zu %%13llu %%15zu %%17zu  %%-11s %%7zu %%13llu\n", r.cut,
-                    static_cast<unsigned long long>(r.device_macs), r.device_arena,
-                    r.device_weights, shape, r.cut_bytes,
-                    static_cast<unsigned long long>(r.server_macs));
+    if constexpr (mote::cuttable<Net>) {
+        std::printf("\ncuts (K units on the device; 0 sends the input, %%zu sends the result):\n",
+                    mote::unit_count<Net>);
+        std::printf("    K   device MACs  device arena B  device weights B  cut shape     cut B"
+                    "   server MACs\n");
+        for (const auto& r : mote::cut_table<Net>()) {
+            char shape[32];
+            std::snprintf(shape, sizeof shape, "%%dx%%dx%%d", r.cut_shape.h, r.cut_shape.w,
+                          r.cut_shape.c);
+            std::printf("%%5zu %%13llu %%15zu %%17zu  %%-11s %%7zu %%13llu\n", r.cut,
+                        static_cast<unsigned long long>(r.device_macs), r.device_arena,
+                        r.device_weights, shape, r.cut_bytes,
+                        static_cast<unsigned long long>(r.server_macs));
+        }
+    } else {
+        std::printf("\n(a Graph model: --split and the cut table need a Sequential)\n");
     }
     return 0;
 }
@@ -156,26 +190,26 @@ def summary(header_path, ns, name):
 
 
 def run_main(argv, prog, body):
-    """Run body(argv); one-line errors on stderr, exit status 1, never a traceback."""
+    """Run body(argv); errors on stderr one line each (every blocking problem of a model), exit
+    status 1, never a traceback."""
     try:
         body(argv)
         return 0
     except ConvertError as e:
-        msg = e.line()
+        msgs = e.lines()
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else 0
     except KeyboardInterrupt:
-        msg = "interrupted"
+        msgs = ["interrupted"]
     except MemoryError:
-        msg = "out of memory (model too large or malformed)"
+        msgs = ["out of memory (model too large or malformed)"]
     except RecursionError:
-        msg = "malformed model: structure nested too deeply"
+        msgs = ["malformed model: structure nested too deeply"]
     except BaseException as e:   # noqa: B902 - the one-line contract covers internal errors too
-        msg = "internal error: %s: %s" % (type(e).__name__, str(e).splitlines()[0][:200]
-                                          if str(e) else "")
-    msg = " ".join(msg.split())
+        msgs = ["internal error: %s: %s" % (type(e).__name__, str(e).splitlines()[0][:200]
+                                            if str(e) else "")]
     try:
-        sys.stderr.write("%s: error: %s\n" % (prog, msg))
+        sys.stderr.write("".join("%s: error: %s\n" % (prog, " ".join(m.split())) for m in msgs))
         sys.stderr.flush()
     except Exception:
         pass
@@ -205,6 +239,9 @@ def _convert_body(argv):
     data = _read(a.model)
     text, ir, ns = convert_bytes(data, a.model, a.namespace, a.name)
     if a.split is not None:
+        if ir.tree is None:
+            raise ConvertError("--split %d: the model converts to a mote::Graph (several outputs, "
+                               "state or a DAG); only a Sequential can be cut" % a.split)
         units = len(ir.tree)
         if not 1 <= a.split < units:
             raise ConvertError("--split %d: the model has %d units, so a cut goes after unit 1 "
@@ -229,40 +266,44 @@ def convert_main(argv=None):
 RUNNER_MAIN = r"""#include "model.hpp"
 #include <cstddef>
 #include <cstdio>
-#include <utility>
+#include <vector>
 
 using Net = %(ns)s::Model;
 
-template <std::size_t... I>
-constexpr std::size_t input_bytes(std::index_sequence<I...>) {
-    return (std::size_t{0} + ... + Net::template input<I>::bytes);
-}
-constexpr std::size_t in_bytes = input_bytes(std::make_index_sequence<Net::input_count>{});
-constexpr std::size_t out_bytes = Net::output::bytes;
-
-alignas(16) static std::byte in_buf[in_bytes];
-alignas(16) static std::byte out_buf[out_bytes];
 static typename Net::Arena arena;
+static typename Net::State state;
 
+template <class N>
+void infer(const std::byte* in, std::byte* out) {
+    if constexpr (N::stateful) N::run_bytes(arena, state, in, out);
+    else N::run_bytes(arena, in, out);
+}
+
+// IN holds k whole inputs: k inferences, on one fresh state for a stateful model; OUT gets
+// each inference's outputs back to back (several outputs in subgraph-output order).
 int main(int argc, char** argv) {
-    if (argc == 2) {  // "--sizes": print input and output byte counts
-        std::printf("%%zu %%zu\n", in_bytes, out_bytes);
-        return 0;
-    }
     if (argc != 3) return 2;
     std::FILE* f = std::fopen(argv[1], "rb");
     if (!f) { std::fprintf(stderr, "cannot open %%s\n", argv[1]); return 1; }
-    std::size_t n = std::fread(in_buf, 1, in_bytes, f);
-    int extra = std::fgetc(f);
+    std::vector<unsigned char> in;
+    for (int c; (c = std::fgetc(f)) != EOF;) in.push_back(static_cast<unsigned char>(c));
     std::fclose(f);
-    if (n != in_bytes || extra != EOF) {
-        std::fprintf(stderr, "input %%s must be exactly %%zu bytes\n", argv[1], in_bytes);
+    if (in.empty() || in.size() %% Net::input_bytes != 0) {
+        std::fprintf(stderr, "input %%s must hold whole inputs of %%zu bytes\n", argv[1],
+                     Net::input_bytes);
         return 1;
     }
-    Net::run_bytes(arena, in_buf, out_buf);
+    const std::size_t frames = in.size() / Net::input_bytes;
+    alignas(16) static std::byte frame[Net::input_bytes];
+    std::vector<std::byte> out(frames * Net::output_bytes);
+    for (std::size_t k = 0; k < frames; ++k) {
+        for (std::size_t i = 0; i < Net::input_bytes; ++i)
+            frame[i] = static_cast<std::byte>(in[k * Net::input_bytes + i]);
+        infer<Net>(frame, out.data() + k * Net::output_bytes);
+    }
     std::FILE* o = std::fopen(argv[2], "wb");
     if (!o) { std::fprintf(stderr, "cannot open %%s for writing\n", argv[2]); return 1; }
-    bool ok = std::fwrite(out_buf, 1, out_bytes, o) == out_bytes;
+    bool ok = std::fwrite(out.data(), 1, out.size(), o) == out.size();
     ok = (std::fclose(o) == 0) && ok;
     if (!ok) { std::fprintf(stderr, "cannot write %%s\n", argv[2]); return 1; }
     return 0;
@@ -293,16 +334,19 @@ def _lib_fingerprint():
     return h.hexdigest()[:16]
 
 
-def _io_bytes(ir):
-    m = ir.model
+ELEMENT_BYTES = {tflite.FLOAT32: 4, tflite.INT32: 4, tflite.INT16: 2, tflite.INT8: 1,
+                 tflite.UINT8: 1}
 
-    def size(t):
-        return t.elements() * (4 if t.type == tflite.FLOAT32 else 1)
-    return sum(size(m.tensors[i]) for i in ir.inputs), size(m.tensors[ir.output])
+
+def _input_bytes(ir):
+    m = ir.model
+    return sum(m.tensors[i].elements() * ELEMENT_BYTES[m.tensors[i].type] for i in ir.inputs)
 
 
 def _run_body(argv):
-    p = _Parser(prog="mote-run", description="Run one inference of a TFLite model with mote.")
+    p = _Parser(prog="mote-run", description="Run a TFLite model with mote on the host: IN holds "
+                "k whole inputs (k inferences, on one state for a stateful model); OUT gets their "
+                "outputs back to back")
     p.add_argument("model")
     p.add_argument("--input", required=True, help="raw input bytes (all inputs concatenated)")
     p.add_argument("--output", required=True, help="where to write the raw output bytes")
@@ -311,10 +355,10 @@ def _run_body(argv):
     data = _read(a.model)
     sha = hashlib.sha256(data).hexdigest()
     text, ir, ns = convert_bytes(data, a.model, "mote_run_model", "Model")
-    in_bytes, out_bytes = _io_bytes(ir)
+    in_bytes = _input_bytes(ir)
     inp = _read(a.input)
-    if len(inp) != in_bytes:
-        raise ConvertError("input %s is %d bytes; the model expects %d (%s)"
+    if not inp or len(inp) % in_bytes != 0:
+        raise ConvertError("input %s is %d bytes; the model expects a multiple of %d (%s)"
                            % (a.input, len(inp), in_bytes,
                               " + ".join("%s %s" % (m_t.type_name.lower(), m_t.shape)
                                          for m_t in (ir.model.tensors[i] for i in ir.inputs))))

@@ -3,8 +3,9 @@ import math
 import struct
 
 from . import VERSION, ConvertError
+from . import graph, ops
 from . import tflite as tfl
-from .graph import Branch
+from .ops.common import Weights, hwc
 
 LINE = 100
 
@@ -103,6 +104,11 @@ def wrap_values(tokens, indent="    ", width=LINE):
     return lines
 
 
+def activation(act):
+    """The mote::Activation enumerator for "none" / "relu" / "relu6"."""
+    return "mote::Activation::" + act
+
+
 def _ints_from(data, fmt, size):
     n = len(data) // size
     return struct.unpack("<%d%s" % (n, fmt), data[:n * size])
@@ -155,6 +161,12 @@ class T:
         return lines
 
 
+C_TYPES = {tfl.INT8: "std::int8_t", tfl.UINT8: "std::uint8_t", tfl.INT16: "std::int16_t",
+           tfl.INT32: "std::int32_t"}
+# Zero-point ranges of quantized model inputs, by element type.
+INPUT_RANGES = {tfl.INT8: (-128, 127), tfl.UINT8: (0, 255), tfl.INT16: (-32768, 32767)}
+
+
 class Emitter:
     def __init__(self, ir, source_name, sha256, namespace, type_name):
         self.ir = ir
@@ -165,6 +177,7 @@ class Emitter:
         self.type_name = type_name
         self.decls = []
         self.qnames = {}
+        self.declared = set()     # names declared once per header (resource variables)
 
     # -- declarations
     def quant_object(self, name, q, comment=None):
@@ -183,89 +196,53 @@ class Emitter:
             body[-1] += "};"
             self.decls.extend(body)
 
-    def weights(self, layer, prefix):
-        w = layer.p["filter"]
-        bias = layer.p["bias"]
-        if layer.out_float:
-            vals = struct.unpack("<%df" % w.elements(), w.data)
+    def weights(self, w, prefix):
+        """Declarations of a weighted layer's filter, bias, scales and weights object (w: an
+        ops.common.Weights); returns the weights object's name."""
+        if w.scales is None:
+            vals = struct.unpack("<%df" % w.filter.elements(), w.filter.data)
             self.array("float", prefix + "_filter", [shortfloat(v) for v in vals])
             bname = "{}"
-            if bias is not None:
-                bv = struct.unpack("<%df" % bias.elements(), bias.data)
+            if w.bias is not None:
+                bv = struct.unpack("<%df" % w.bias.elements(), w.bias.data)
                 self.array("float", prefix + "_bias", [shortfloat(v) for v in bv])
                 bname = prefix + "_bias"
             self.decls.append("inline constexpr mote::FloatWeights %s_w{%s_filter, %s};"
                               % (prefix, prefix, bname))
             return prefix + "_w"
-        vals = _ints_from(w.data, "b", 1)
+        vals = _ints_from(w.filter.data, "b", 1)
         self.array("std::int8_t", prefix + "_filter", [str(v) for v in vals])
         bname = "{}"
-        if bias is not None:
-            bv = _ints_from(bias.data, "i", 4)
+        if w.bias is not None:
+            bv = _ints_from(w.bias.data, "i", 4)
             self.array("std::int32_t", prefix + "_bias", [str(v) for v in bv])
             bname = prefix + "_bias"
-        self.array("float", prefix + "_scales", [hexfloat(s) for s in layer.p["scales"]])
-        q = self.quant_object(prefix + "_out_q", layer.p["out_q"])
+        self.array("float", prefix + "_scales", [hexfloat(s) for s in w.scales])
+        q = self.quant_object(prefix + "_out_q", w.out_q)
         self.decls.append("inline constexpr mote::QuantizedWeights %s_w{%s_filter, %s_scales, "
                           "%s, %s};" % (prefix, prefix, prefix, bname, q))
         return prefix + "_w"
 
+    def out_q_layer(self, layer, prefix, out_q):
+        """mote::<kind><opN_out_q> when the layer takes an output quantization, else <>."""
+        if out_q is not None:
+            return T("mote::" + layer.kind, [self.quant_object(prefix + "_out_q", out_q)])
+        return T("mote::" + layer.kind, [])
+
     # -- layers
     def layer_type(self, layer):
-        k = layer.kind
-        p = layer.p
         prefix = "op%d" % layer.op.index
         self.decls.append("")
         self.decls.append("// operator %d: %s %s" % (layer.op.index, layer.op.name, layer.summary))
-        act = "mote::Activation::" + p.get("act", "none")
-        if k in ("Conv2D", "DepthwiseConv2D"):
-            w = self.weights(layer, prefix)
-            first = str(p["filters"]) if k == "Conv2D" else str(p["mult"])
-            args = [first, "mote::Kernel{%d, %d}" % p["kernel"],
-                    "mote::Stride{%d, %d}" % p["stride"], "mote::Padding::" + p["padding"],
-                    act, w]
-            if p["dilation"] != (1, 1):
-                args.append("mote::Dilation{%d, %d}" % p["dilation"])
-            return T("mote::" + k, args)
-        if k == "Dense":
-            w = self.weights(layer, prefix)
-            return T("mote::Dense", [str(p["units"]), act, w])
-        if k in ("AveragePool2D", "MaxPool2D"):
-            args = ["mote::Kernel{%d, %d}" % p["kernel"], "mote::Stride{%d, %d}" % p["stride"],
-                    "mote::Padding::" + p["padding"]]
-            if p["act"] != "none":
-                args.append(act)
-            return T("mote::" + k, args)
-        if k in ("Add", "Mul"):
-            args = [act]
-            if "out_q" in p:
-                args.append(self.quant_object(prefix + "_out_q", p["out_q"]))
-            return T("mote::" + k, args)
-        if k == "Concatenate":
-            # The engine declares Concatenate as a plain (non-template) layer.
-            return T("mote::Concatenate", brackets=False)
-        if k == "Reshape":
-            return T("mote::Reshape", ["mote::Shape{%d, %d, %d}" % p["shape"]])
-        if k == "Softmax":
-            if p["beta"] != 1.0:
-                self.decls.append("inline constexpr mote::SoftmaxParams %s_softmax{%s};"
-                                  % (prefix, hexfloat(p["beta"])))
-                return T("mote::Softmax", [prefix + "_softmax"])
-            return T("mote::Softmax", [])
-        if k in ("ReLU", "Mean", "Quantize"):
-            if "out_q" in p:
-                return T("mote::" + k, [self.quant_object(prefix + "_out_q", p["out_q"])])
-            return T("mote::" + k, [])
-        if k in ("ReLU6", "Logistic", "Tanh", "Dequantize"):
-            return T("mote::" + k, brackets=False)
-        if k == "Pad":
-            return T("mote::Pad", ["mote::Pads{%d, %d, %d, %d, %d, %d}" % p["pads"]])
-        raise ConvertError("internal: no emitter for %s" % k)
+        module = ops.lookup(layer.op.name)
+        if module is None:
+            raise ConvertError("internal: no emitter for %s" % layer.op.name)
+        return module.emit(self, layer, prefix)
 
     def nodes(self, nodes):
         out = []
         for n in nodes:
-            if isinstance(n, Branch):
+            if isinstance(n, graph.Branch):
                 paths = []
                 for path in n.paths:
                     if not path:
@@ -280,20 +257,45 @@ class Emitter:
 
     def input_node(self, t_index, name):
         t = self.model.tensors[t_index]
-        from .graph import hwc
         h, w, c = hwc(t, None, "model input")
         if t.type == tfl.FLOAT32:
-            q = "mote::float32"
-        else:
-            if t.quant is None or len(t.quant.scales) != 1 or len(t.quant.zero_points) != 1:
-                raise ConvertError("model input tensor %d (%s) is int8 but not quantized "
-                                   "per tensor" % (t_index, t.name))
-            s, z = t.quant.scales[0], t.quant.zero_points[0]
-            if not (math.isfinite(s) and s > 0) or not -128 <= z <= 127:
-                raise ConvertError("model input tensor %d (%s) has invalid quantization"
-                                   % (t_index, t.name))
-            q = self.quant_object(name, (s, z), "model input %s" % comment_text(t.name, 30))
-        return T("mote::Input", ["mote::Shape{%d, %d, %d}" % (h, w, c), q])
+            return T("mote::Input", ["mote::Shape{%d, %d, %d}" % (h, w, c), "mote::float32"])
+        if t.quant is None or len(t.quant.scales) != 1 or len(t.quant.zero_points) != 1:
+            raise ConvertError("model input tensor %d (%s) is %s but not quantized per tensor"
+                               % (t_index, t.name, t.type_name))
+        s, z = t.quant.scales[0], t.quant.zero_points[0]
+        lo, hi = INPUT_RANGES[t.type]
+        if not (math.isfinite(s) and s > 0) or not lo <= z <= hi:
+            raise ConvertError("model input tensor %d (%s) has invalid quantization"
+                               % (t_index, t.name))
+        q = self.quant_object(name, (s, z), "model input %s" % comment_text(t.name, 30))
+        args = ["mote::Shape{%d, %d, %d}" % (h, w, c), q]
+        if t.type != tfl.INT8:
+            args.append(C_TYPES[t.type])
+        return T("mote::Input", args)
+
+    def graph_lines(self, first, indent):
+        """mote::Graph<inputs, Node<layer, values...>..., Outputs<...>>, one node a line, each
+        led by the number of the value it defines."""
+        ir = self.ir
+        value = {t: k for k, t in enumerate(ir.inputs)}
+        lines = ["mote::Graph<"]
+        lines.extend(" " * 4 + x for x in first.render(indent + 4))
+        lines[-1] += ","
+        for n, layer in enumerate(ir.nodes):
+            number = len(ir.inputs) + n
+            node = T("mote::Node", [self.layer_type(layer)] +
+                     [str(value[t]) for t in layer.inputs])
+            label = "/* %d */ " % number
+            sub = node.render(indent + 4 + len(label))
+            lines.append(" " * 4 + label + sub[0])
+            lines.extend(" " * (4 + len(label)) + x for x in sub[1:])
+            lines[-1] += ","
+            if layer.output is not None:
+                value[layer.output] = number
+        lines.append(" " * 4 + "mote::Outputs<%s>>" % ", ".join(str(value[t])
+                                                                  for t in ir.outputs))
+        return lines
 
     # -- whole header
     def header(self):
@@ -304,8 +306,12 @@ class Emitter:
         else:
             first = [T("mote::Inputs", [self.input_node(t, "input%d_q" % i)
                                         for i, t in enumerate(ir.inputs)])]
-        body = self.nodes(ir.tree)
-        model_t = T("mote::Sequential", first + body)
+        if ir.tree is not None:
+            model_lines = T("mote::Sequential", first + self.nodes(ir.tree)).render(
+                len("using %s = " % self.type_name))
+        else:
+            spec = first[0]
+            model_lines = self.graph_lines(spec, 0)
 
         lines = []
         lines.append("// Generated by mote-convert %s from a TensorFlow Lite model. Do not edit."
@@ -320,7 +326,12 @@ class Emitter:
             lines.append("//   description:  %s" % comment_text(m.description))
         for i, t in enumerate(ir.inputs):
             lines.append("//   input %d:      %s" % (i, self.tensor_desc(m.tensors[t])))
-        lines.append("//   output:       %s" % self.tensor_desc(m.tensors[ir.output]))
+        for i, t in enumerate(ir.outputs):
+            lines.append("//   output%s      %s" % ((" %d:" % i) if len(ir.outputs) > 1 else ": ",
+                                                  self.tensor_desc(m.tensors[t])))
+        if ir.variables:
+            lines.append("//   state:        %d resource variable(s), initial values from the "
+                         "CALL_ONCE init subgraph" % len(ir.variables))
         lines.append("//   operators:    %d" % len(m.operators))
         lines.append("#pragma once")
         lines.append("")
@@ -336,7 +347,7 @@ class Emitter:
         lines.extend(d for d in self.decls_in_order())
         lines.append("")
         lines.append("// The model: %s." % self.shape_story())
-        tl = model_t.render(len("using %s = " % self.type_name))
+        tl = model_lines
         tl[0] = "using %s = %s" % (self.type_name, tl[0])
         tl[-1] += ";"
         lines.extend(tl)
@@ -352,13 +363,13 @@ class Emitter:
     def scheme(self):
         m = self.model
         types = set(m.tensors[i].type for i in self.ir.inputs)
-        ops = [layer for layer in self.ir.layers]
-        wt = [layer for layer in ops if "filter" in layer.p]
+        wt = [layer for layer in self.ir.layers
+              if isinstance(getattr(layer.p, "weights", None), Weights)]
         int8 = any(not layer.out_float for layer in self.ir.layers) or tfl.INT8 in types
         if int8 and not wt:
             return ["int8 activations (per-tensor asymmetric, TFLite scheme), no weights"]
         if int8:
-            per_ch = any(len(layer.p.get("scales", [])) > 1 for layer in wt)
+            per_ch = any(len(layer.p.weights.scales or []) > 1 for layer in wt)
             return ["int8 activations (per-tensor asymmetric, TFLite scheme),",
                     "int8 weights (symmetric, %s), int32 bias"
                     % ("per-channel" if per_ch else "per-tensor")]
@@ -367,7 +378,7 @@ class Emitter:
     @staticmethod
     def tensor_desc(t):
         s = "%s %s" % (t.type_name.lower(), "[" + ",".join(str(d) for d in t.shape) + "]")
-        if t.type == tfl.INT8 and t.quant is not None and t.quant.scales:
+        if t.type in C_TYPES and t.quant is not None and t.quant.scales:
             s += " scale %.9g zero point %d" % (t.quant.scales[0], t.quant.zero_points[0]
                                                  if t.quant.zero_points else 0)
         return s
@@ -375,7 +386,8 @@ class Emitter:
     def shape_story(self):
         m = self.model
         ins = " + ".join("x".join(str(d) for d in m.tensors[i].shape) for i in self.ir.inputs)
-        return "%s -> %s" % (ins, "x".join(str(d) for d in m.tensors[self.ir.output].shape))
+        outs = " + ".join("x".join(str(d) for d in m.tensors[t].shape) for t in self.ir.outputs)
+        return "%s -> %s" % (ins, outs)
 
 
 def emit_header(ir, source_name, sha256, namespace, type_name):

@@ -35,29 +35,75 @@ TENSOR_TYPE_NAMES = {
     13: "RESOURCE", 14: "VARIANT", 15: "UINT32", 16: "UINT16", 17: "INT4", 18: "BFLOAT16",
 }
 
-# BuiltinOperator (only the ones we name; others print as BUILTIN_<n>)
-BUILTIN_NAMES = {
-    0: "ADD", 1: "AVERAGE_POOL_2D", 2: "CONCATENATION", 3: "CONV_2D", 4: "DEPTHWISE_CONV_2D",
-    5: "DEPTH_TO_SPACE", 6: "DEQUANTIZE", 7: "EMBEDDING_LOOKUP", 8: "FLOOR", 9: "FULLY_CONNECTED",
-    10: "HASHTABLE_LOOKUP", 11: "L2_NORMALIZATION", 12: "L2_POOL_2D",
-    13: "LOCAL_RESPONSE_NORMALIZATION", 14: "LOGISTIC", 15: "LSH_PROJECTION", 16: "LSTM",
-    17: "MAX_POOL_2D", 18: "MUL", 19: "RELU", 20: "RELU_N1_TO_1", 21: "RELU6", 22: "RESHAPE",
-    23: "RESIZE_BILINEAR", 24: "RNN", 25: "SOFTMAX", 26: "SPACE_TO_DEPTH", 27: "SVDF",
-    28: "TANH", 32: "CUSTOM", 34: "PAD", 36: "GATHER", 39: "TRANSPOSE", 40: "MEAN", 41: "SUB",
-    42: "DIV", 43: "SQUEEZE", 45: "STRIDED_SLICE", 47: "EXP", 49: "SPLIT", 50: "LOG_SOFTMAX",
-    53: "CAST", 54: "PRELU", 55: "MAXIMUM", 57: "MINIMUM", 60: "PADV2", 65: "SLICE",
-    67: "TRANSPOSE_CONV", 70: "EXPAND_DIMS", 74: "SUM", 82: "REDUCE_MAX", 83: "PACK",
-    97: "RESIZE_NEAREST_NEIGHBOR", 98: "LEAKY_RELU", 99: "SQUARED_DIFFERENCE", 100: "MIRROR_PAD",
-    101: "ABS", 102: "SPLIT_V", 114: "QUANTIZE",
-    117: "HARD_SWISH", 126: "BATCH_MATMUL",
-}
+# BuiltinOperator, in enum order (the code is the position), as of TFLite's schema.fbs with
+# STABLEHLO_CASE = 209; a newer code prints as BUILTIN_<n>.
+BUILTIN_NAMES = dict(enumerate("""
+ADD AVERAGE_POOL_2D CONCATENATION CONV_2D DEPTHWISE_CONV_2D DEPTH_TO_SPACE DEQUANTIZE
+EMBEDDING_LOOKUP FLOOR FULLY_CONNECTED HASHTABLE_LOOKUP L2_NORMALIZATION L2_POOL_2D
+LOCAL_RESPONSE_NORMALIZATION LOGISTIC LSH_PROJECTION LSTM MAX_POOL_2D MUL RELU RELU_N1_TO_1
+RELU6 RESHAPE RESIZE_BILINEAR RNN SOFTMAX SPACE_TO_DEPTH SVDF TANH CONCAT_EMBEDDINGS SKIP_GRAM
+CALL CUSTOM EMBEDDING_LOOKUP_SPARSE PAD UNIDIRECTIONAL_SEQUENCE_RNN GATHER BATCH_TO_SPACE_ND
+SPACE_TO_BATCH_ND TRANSPOSE MEAN SUB DIV SQUEEZE UNIDIRECTIONAL_SEQUENCE_LSTM STRIDED_SLICE
+BIDIRECTIONAL_SEQUENCE_RNN EXP TOPK_V2 SPLIT LOG_SOFTMAX DELEGATE BIDIRECTIONAL_SEQUENCE_LSTM
+CAST PRELU MAXIMUM ARG_MAX MINIMUM LESS NEG PADV2 GREATER GREATER_EQUAL LESS_EQUAL SELECT SLICE
+SIN TRANSPOSE_CONV SPARSE_TO_DENSE TILE EXPAND_DIMS EQUAL NOT_EQUAL LOG SUM SQRT RSQRT SHAPE POW
+ARG_MIN FAKE_QUANT REDUCE_PROD REDUCE_MAX PACK LOGICAL_OR ONE_HOT LOGICAL_AND LOGICAL_NOT UNPACK
+REDUCE_MIN FLOOR_DIV REDUCE_ANY SQUARE ZEROS_LIKE FILL FLOOR_MOD RANGE RESIZE_NEAREST_NEIGHBOR
+LEAKY_RELU SQUARED_DIFFERENCE MIRROR_PAD ABS SPLIT_V UNIQUE CEIL REVERSE_V2 ADD_N GATHER_ND COS
+WHERE RANK ELU REVERSE_SEQUENCE MATRIX_DIAG QUANTIZE MATRIX_SET_DIAG ROUND HARD_SWISH IF WHILE
+NON_MAX_SUPPRESSION_V4 NON_MAX_SUPPRESSION_V5 SCATTER_ND SELECT_V2 DENSIFY SEGMENT_SUM
+BATCH_MATMUL PLACEHOLDER_FOR_GREATER_OP_CODES CUMSUM CALL_ONCE BROADCAST_TO RFFT2D CONV_3D IMAG
+REAL COMPLEX_ABS HASHTABLE HASHTABLE_FIND HASHTABLE_IMPORT HASHTABLE_SIZE REDUCE_ALL
+CONV_3D_TRANSPOSE VAR_HANDLE READ_VARIABLE ASSIGN_VARIABLE BROADCAST_ARGS RANDOM_STANDARD_NORMAL
+BUCKETIZE RANDOM_UNIFORM MULTINOMIAL GELU DYNAMIC_UPDATE_SLICE RELU_0_TO_1 UNSORTED_SEGMENT_PROD
+UNSORTED_SEGMENT_MAX UNSORTED_SEGMENT_SUM ATAN2 UNSORTED_SEGMENT_MIN SIGN BITCAST BITWISE_XOR
+RIGHT_SHIFT STABLEHLO_LOGISTIC STABLEHLO_ADD STABLEHLO_DIVIDE STABLEHLO_MULTIPLY
+STABLEHLO_MAXIMUM STABLEHLO_RESHAPE STABLEHLO_CLAMP STABLEHLO_CONCATENATE
+STABLEHLO_BROADCAST_IN_DIM STABLEHLO_CONVOLUTION STABLEHLO_SLICE STABLEHLO_CUSTOM_CALL
+STABLEHLO_REDUCE STABLEHLO_ABS STABLEHLO_AND STABLEHLO_COSINE STABLEHLO_EXPONENTIAL
+STABLEHLO_FLOOR STABLEHLO_LOG STABLEHLO_MINIMUM STABLEHLO_NEGATE STABLEHLO_OR STABLEHLO_POWER
+STABLEHLO_REMAINDER STABLEHLO_RSQRT STABLEHLO_SELECT STABLEHLO_SUBTRACT STABLEHLO_TANH
+STABLEHLO_SCATTER STABLEHLO_COMPARE STABLEHLO_CONVERT STABLEHLO_DYNAMIC_SLICE
+STABLEHLO_DYNAMIC_UPDATE_SLICE STABLEHLO_PAD STABLEHLO_IOTA STABLEHLO_DOT_GENERAL
+STABLEHLO_REDUCE_WINDOW STABLEHLO_SORT STABLEHLO_WHILE STABLEHLO_GATHER STABLEHLO_TRANSPOSE
+DILATE STABLEHLO_RNG_BIT_GENERATOR REDUCE_WINDOW STABLEHLO_COMPOSITE STABLEHLO_SHIFT_LEFT
+STABLEHLO_CBRT STABLEHLO_CASE
+""".split()))
 OPS = {name: code for code, name in BUILTIN_NAMES.items()}
 PLACEHOLDER_FOR_GREATER_OP_CODES = 127
 
-# BuiltinOptions union: type tag = 1 + position in the union declaration.
+# BuiltinOptions union: type tag = 1 + position in the union declaration (0 = NONE).
+OPTIONS_NAMES = dict(enumerate("""
+Conv2DOptions DepthwiseConv2DOptions ConcatEmbeddingsOptions LSHProjectionOptions
+Pool2DOptions SVDFOptions RNNOptions FullyConnectedOptions SoftmaxOptions ConcatenationOptions
+AddOptions L2NormOptions LocalResponseNormalizationOptions LSTMOptions ResizeBilinearOptions
+CallOptions ReshapeOptions SkipGramOptions SpaceToDepthOptions EmbeddingLookupSparseOptions
+MulOptions PadOptions GatherOptions BatchToSpaceNDOptions SpaceToBatchNDOptions TransposeOptions
+ReducerOptions SubOptions DivOptions SqueezeOptions SequenceRNNOptions StridedSliceOptions
+ExpOptions TopKV2Options SplitOptions LogSoftmaxOptions CastOptions DequantizeOptions
+MaximumMinimumOptions ArgMaxOptions LessOptions NegOptions PadV2Options GreaterOptions
+GreaterEqualOptions LessEqualOptions SelectOptions SliceOptions TransposeConvOptions
+SparseToDenseOptions TileOptions ExpandDimsOptions EqualOptions NotEqualOptions ShapeOptions
+PowOptions ArgMinOptions FakeQuantOptions PackOptions LogicalOrOptions OneHotOptions
+LogicalAndOptions LogicalNotOptions UnpackOptions FloorDivOptions SquareOptions ZerosLikeOptions
+FillOptions BidirectionalSequenceLSTMOptions BidirectionalSequenceRNNOptions
+UnidirectionalSequenceLSTMOptions FloorModOptions RangeOptions ResizeNearestNeighborOptions
+LeakyReluOptions SquaredDifferenceOptions MirrorPadOptions AbsOptions SplitVOptions
+UniqueOptions ReverseV2Options AddNOptions GatherNdOptions CosOptions WhereOptions RankOptions
+ReverseSequenceOptions MatrixDiagOptions QuantizeOptions MatrixSetDiagOptions HardSwishOptions
+IfOptions WhileOptions DepthToSpaceOptions NonMaxSuppressionV4Options
+NonMaxSuppressionV5Options ScatterNdOptions SelectV2Options DensifyOptions SegmentSumOptions
+BatchMatMulOptions CumsumOptions CallOnceOptions BroadcastToOptions Rfft2dOptions
+Conv3DOptions HashtableOptions HashtableFindOptions HashtableImportOptions
+HashtableSizeOptions VarHandleOptions ReadVariableOptions AssignVariableOptions RandomOptions
+BucketizeOptions GeluOptions DynamicUpdateSliceOptions UnsortedSegmentProdOptions
+UnsortedSegmentMaxOptions UnsortedSegmentMinOptions UnsortedSegmentSumOptions ATan2Options
+SignOptions BitcastOptions BitwiseXorOptions RightShiftOptions
+""".split(), start=1))
 OPT_CONV2D, OPT_DEPTHWISE_CONV2D, OPT_POOL2D, OPT_FULLY_CONNECTED = 1, 2, 5, 8
 OPT_SOFTMAX, OPT_CONCATENATION, OPT_ADD, OPT_RESHAPE, OPT_MUL, OPT_PAD = 9, 10, 11, 17, 21, 22
 OPT_REDUCER, OPT_SQUEEZE = 27, 30
+OPTION_TAGS = {name: tag for tag, name in OPTIONS_NAMES.items()}
 
 # Padding / ActivationFunctionType
 PADDING_SAME, PADDING_VALID = 0, 1
@@ -113,8 +159,16 @@ class Operator:
         return ConvertError(message, self.index, self.name)
 
 
+class Subgraph:
+    pass
+
+
 class Model:
     pass
+
+
+# A model with more is not a TinyML model mote can express (control flow beyond CALL_ONCE).
+MAX_SUBGRAPHS = 16
 
 
 def _opcode(table, i):
@@ -162,26 +216,41 @@ def parse(data):
                                                                   "operator_codes") or [])]
     buffers = root.tables(M_BUFFERS, "buffers") or []
     subgraphs = root.tables(M_SUBGRAPHS, "subgraphs") or []
-    if len(subgraphs) != 1:
-        raise ConvertError("model has %d subgraphs; mote supports exactly one" % len(subgraphs))
-    sg = subgraphs[0]
+    if not subgraphs:
+        raise ConvertError("model has no subgraphs")
+    if len(subgraphs) > MAX_SUBGRAPHS:
+        raise ConvertError("model has %d subgraphs; mote reads at most %d"
+                           % (len(subgraphs), MAX_SUBGRAPHS))
+    m.subgraphs = [_subgraph(sg, k, m.opcodes, buffers) for k, sg in enumerate(subgraphs)]
+    main = m.subgraphs[0]
+    m.tensors, m.inputs, m.outputs, m.operators = (main.tensors, main.inputs, main.outputs,
+                                                   main.operators)
+    return m
+
+
+def _subgraph(sg, number, opcodes, buffers):
+    """One subgraph: its tensors (with constant data), inputs, outputs and operators."""
+    where = "" if number == 0 else "subgraph %d: " % number
 
     def buffer_data(index, tensor):
         if index == 0:
             return None
         if index >= len(buffers):
-            raise ConvertError("tensor %d (%s) refers to buffer %d, but the model has %d"
-                               % (tensor.index, tensor.name, index, len(buffers)))
+            raise ConvertError("%stensor %d (%s) refers to buffer %d, but the model has %d"
+                               % (where, tensor.index, tensor.name, index, len(buffers)))
         b = buffers[index]
         off = b.scalar(B_OFFSET, "u64", 0)
         if off > 1:
-            raise ConvertError("tensor %d (%s) keeps its data outside the flatbuffer "
+            raise ConvertError("%stensor %d (%s) keeps its data outside the flatbuffer "
                                "(>2 GB layout), which mote-convert does not read"
-                               % (tensor.index, tensor.name))
+                               % (where, tensor.index, tensor.name))
         d = b.bytes_vector(B_DATA, "buffer %d data" % index)
         return d if d else None
 
-    m.tensors = []
+    g = Subgraph()
+    g.number = number
+    g.name = sg.string(SG_NAME, "subgraph name") or ""
+    g.tensors = []
     for i, t in enumerate(sg.tables(SG_TENSORS, "tensors") or []):
         ten = Tensor(i)
         ten.name = t.string(T_NAME, "tensor name") or ("tensor%d" % i)
@@ -189,16 +258,16 @@ def parse(data):
         ten.type = t.scalar(T_TYPE, "i8", FLOAT32)
         ten.is_variable = bool(t.scalar(T_IS_VARIABLE, "bool", 0))
         if t.has(T_SPARSITY):
-            raise ConvertError("tensor %d (%s) is sparse, which mote does not support"
-                               % (i, ten.name))
+            raise ConvertError("%stensor %d (%s) is sparse, which mote does not support"
+                               % (where, i, ten.name))
         if t.scalar(T_EXTERNAL_BUFFER, "u32", 0) != 0:
-            raise ConvertError("tensor %d (%s) uses an external buffer" % (i, ten.name))
+            raise ConvertError("%stensor %d (%s) uses an external buffer" % (where, i, ten.name))
         ten.buffer = t.scalar(T_BUFFER, "u32", 0)
         ten.data = buffer_data(ten.buffer, ten)
         ten.quant = _quant(t.table(T_QUANTIZATION, "tensor %d quantization" % i), ten)
-        m.tensors.append(ten)
+        g.tensors.append(ten)
 
-    nt = len(m.tensors)
+    nt = len(g.tensors)
 
     def tensor_list(values, what, allow_optional=False):
         out = []
@@ -207,22 +276,22 @@ def parse(data):
                 out.append(-1)
                 continue
             if v < 0 or v >= nt:
-                raise ConvertError("%s refers to tensor %d, but the subgraph has %d tensors"
-                                   % (what, v, nt))
+                raise ConvertError("%s%s refers to tensor %d, but the subgraph has %d tensors"
+                                   % (where, what, v, nt))
             out.append(v)
         return out
 
-    m.inputs = tensor_list(sg.vector(SG_INPUTS, "i32", "subgraph inputs"), "subgraph input")
-    m.outputs = tensor_list(sg.vector(SG_OUTPUTS, "i32", "subgraph outputs"), "subgraph output")
+    g.inputs = tensor_list(sg.vector(SG_INPUTS, "i32", "subgraph inputs"), "subgraph input")
+    g.outputs = tensor_list(sg.vector(SG_OUTPUTS, "i32", "subgraph outputs"), "subgraph output")
 
-    m.operators = []
+    g.operators = []
     for i, o in enumerate(sg.tables(SG_OPERATORS, "operators") or []):
         op = Operator(i)
         idx = o.scalar(OP_OPCODE_INDEX, "u32", 0)
-        if idx >= len(m.opcodes):
-            raise ConvertError("operator %d uses opcode index %d, but the model has %d "
-                               "operator codes" % (i, idx, len(m.opcodes)))
-        op.code, op.custom, op.version = m.opcodes[idx]
+        if idx >= len(opcodes):
+            raise ConvertError("%soperator %d uses opcode index %d, but the model has %d "
+                               "operator codes" % (where, i, idx, len(opcodes)))
+        op.code, op.custom, op.version = opcodes[idx]
         if op.code == OPS["CUSTOM"]:
             op.name = "CUSTOM:%s" % (op.custom or "?")
         else:
@@ -235,8 +304,9 @@ def parse(data):
         op.options = o.table(OP_BUILTIN_OPTIONS, "operator %d options" % i) \
             if op.options_type != 0 else None
         op.intermediates = o.vector(OP_INTERMEDIATES, "i32", "operator %d intermediates" % i)
-        m.operators.append(op)
-    return m
+        op.subgraph = number
+        g.operators.append(op)
+    return g
 
 
 def f32_bits(x):

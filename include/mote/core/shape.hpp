@@ -28,6 +28,18 @@ struct Pads {
     int top = 0, bottom = 0, left = 0, right = 0, front = 0, back = 0;
 };
 
+// One of the three axes of a Shape (Concatenate's axis, Transpose's permutation), in memory
+// order: height is outermost, channels innermost.
+enum class Axis { height, width, channels };
+
+// StridedSlice: the first element taken along each axis, and the step between taken elements.
+struct Offsets {
+    int h = 0, w = 0, c = 0;
+};
+struct Strides {
+    int h = 1, w = 1, c = 1;
+};
+
 // Where a sliding window sits over its input; computed once per layer, at compile time.
 struct WindowGeometry {
     int in_h, in_w, in_c;

@@ -183,8 +183,11 @@ struct Model {
         for (int b : output_buffers) it[static_cast<std::size_t>(b)].last = static_cast<int>(layer_count);
         return it;
     }();
+    static constexpr plan::Placement<item_count> alternating_placement =
+        plan::place_alternating(items, static_cast<int>(layer_count));
+    static constexpr plan::Placement<item_count> greedy_placement = plan::place_greedy(items);
     static constexpr plan::Placement<item_count> placement =
-        plan::place(items, static_cast<int>(layer_count));
+        plan::smaller(alternating_placement, greedy_placement);
 
     static constexpr std::size_t arena_bytes = placement.bytes;
     static constexpr std::uint64_t macs = []<std::size_t... I>(std::index_sequence<I...>) {

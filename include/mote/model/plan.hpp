@@ -46,13 +46,19 @@ constexpr Active<N> active_items(const std::array<Item, N>& items) {
     return a;
 }
 
+// The items placed so far, in placement order: the only ones a new item must avoid.
 template <std::size_t N>
-constexpr bool fits_at(const std::array<Item, N>& items, const Active<N>& active,
-                       const std::array<bool, N>& placed, const std::array<std::size_t, N>& offset,
-                       std::size_t i, std::size_t at) {
-    for (std::size_t k = 0; k < active.count; ++k) {
-        const std::size_t j = active.index[k];
-        if (!placed[j] || !lifetimes_overlap(items[i], items[j])) continue;
+struct Placed {
+    std::array<std::size_t, N> index{};
+    std::size_t count = 0;
+};
+
+template <std::size_t N>
+constexpr bool fits_at(const std::array<Item, N>& items, const Placed<N>& placed,
+                       const std::array<std::size_t, N>& offset, std::size_t i, std::size_t at) {
+    for (std::size_t k = 0; k < placed.count; ++k) {
+        const std::size_t j = placed.index[k];
+        if (!lifetimes_overlap(items[i], items[j])) continue;
         const bool apart = at + align_up(items[i].size) <= offset[j] ||
                            offset[j] + align_up(items[j].size) <= at;
         if (!apart) return false;
@@ -75,8 +81,7 @@ constexpr std::size_t lower_bound_bytes(const std::array<Item, N>& items, int st
 // Lowest offset (from_top: highest, below `limit`) where item i fits; `limit` + 1 if none.
 // Candidates: the ends of the range and the edges of every placed item it overlaps in time.
 template <std::size_t N>
-constexpr std::size_t find_slot(const std::array<Item, N>& items, const Active<N>& active,
-                                const std::array<bool, N>& placed,
+constexpr std::size_t find_slot(const std::array<Item, N>& items, const Placed<N>& placed,
                                 const std::array<std::size_t, N>& offset, std::size_t i,
                                 std::size_t limit, bool from_top) {
     const std::size_t size = align_up(items[i].size);
@@ -84,16 +89,16 @@ constexpr std::size_t find_slot(const std::array<Item, N>& items, const Active<N
     const auto consider = [&](std::size_t at) {
         if (at + size > limit) return;
         if (best != limit + 1 && (from_top ? at <= best : at >= best)) return;
-        if (fits_at(items, active, placed, offset, i, at)) best = at;
+        if (fits_at(items, placed, offset, i, at)) best = at;
     };
     if (from_top) {
         if (size <= limit) consider(limit - size);
     } else {
         consider(0);
     }
-    for (std::size_t k = 0; k < active.count; ++k) {
-        const std::size_t j = active.index[k];
-        if (!placed[j] || !lifetimes_overlap(items[i], items[j])) continue;
+    for (std::size_t k = 0; k < placed.count; ++k) {
+        const std::size_t j = placed.index[k];
+        if (!lifetimes_overlap(items[i], items[j])) continue;
         if (from_top) {
             if (offset[j] >= size) consider(offset[j] - size);
         } else {
@@ -104,10 +109,11 @@ constexpr std::size_t find_slot(const std::array<Item, N>& items, const Active<N
 }
 
 template <std::size_t N>
-constexpr Placement<N> place_alternating(const std::array<Item, N>& items, const Active<N>& active,
-                                         std::size_t limit) {
+constexpr Placement<N> place_alternating(const std::array<Item, N>& items, int steps) {
+    const Active<N> active = active_items(items);
+    const std::size_t limit = lower_bound_bytes(items, steps);
     Placement<N> p{};
-    std::array<bool, N> placed{};
+    Placed<N> placed{};
     Active<N> order = active;
     for (std::size_t a = 1; a < order.count; ++a) {  // insertion sort by birth: stable
         const std::size_t key = order.index[a];
@@ -119,13 +125,13 @@ constexpr Placement<N> place_alternating(const std::array<Item, N>& items, const
     bool top = false;
     for (std::size_t k = 0; k < order.count; ++k) {
         const std::size_t i = order.index[k];
-        const std::size_t at = find_slot(items, active, placed, p.offset, i, limit, top);
+        const std::size_t at = find_slot(items, placed, p.offset, i, limit, top);
         if (at == limit + 1) {
             p.ok = false;
             return p;
         }
         p.offset[i] = at;
-        placed[i] = true;
+        placed.index[placed.count++] = i;
         top = !top;
         const std::size_t end = at + align_up(items[i].size);
         p.bytes = end > p.bytes ? end : p.bytes;
@@ -134,35 +140,36 @@ constexpr Placement<N> place_alternating(const std::array<Item, N>& items, const
 }
 
 template <std::size_t N>
-constexpr Placement<N> place_greedy(const std::array<Item, N>& items, const Active<N>& active) {
+constexpr Placement<N> place_greedy(const std::array<Item, N>& items) {
+    const Active<N> active = active_items(items);
     Placement<N> p{};
-    std::array<bool, N> placed{};
+    Placed<N> placed{};
+    std::array<bool, N> done{};
     std::size_t total = 0;
     for (const Item& it : items) total += align_up(it.size);
     for (std::size_t round = 0; round < active.count; ++round) {
         std::size_t pick = N;  // the largest unplaced item, earliest born on ties
         for (std::size_t k = 0; k < active.count; ++k) {
             const std::size_t i = active.index[k];
-            if (placed[i]) continue;
+            if (done[i]) continue;
             if (pick == N || items[i].size > items[pick].size ||
                 (items[i].size == items[pick].size && items[i].first < items[pick].first))
                 pick = i;
         }
-        const std::size_t at = find_slot(items, active, placed, p.offset, pick, total, false);
+        const std::size_t at = find_slot(items, placed, p.offset, pick, total, false);
         p.offset[pick] = at;
-        placed[pick] = true;
+        done[pick] = true;
+        placed.index[placed.count++] = pick;
         const std::size_t end = at + align_up(items[pick].size);
         p.bytes = end > p.bytes ? end : p.bytes;
     }
     return p;
 }
 
+// The two placements are separate constant expressions in the model (each within the
+// compiler's evaluation budget on a few hundred items); this picks the smaller.
 template <std::size_t N>
-constexpr Placement<N> place(const std::array<Item, N>& items, int steps) {
-    const Active<N> active = active_items(items);
-    const Placement<N> alternating =
-        place_alternating(items, active, lower_bound_bytes(items, steps));
-    const Placement<N> greedy = place_greedy(items, active);
+constexpr Placement<N> smaller(const Placement<N>& alternating, const Placement<N>& greedy) {
     return alternating.ok && alternating.bytes <= greedy.bytes ? alternating : greedy;
 }
 

@@ -41,6 +41,9 @@ constexpr ChannelRequant<Channels> make_channel_requant(const QuantizedWeights& 
     if (in.zero_point < -128 || in.zero_point > 127 || w.output.zero_point < -128 ||
         w.output.zero_point > 127)
         fail("mote: int8 zero points must lie in [-128, 127]");
+    // The kernels start each accumulator at the folded bias and add raw int8 products
+    // (|x·w| ≤ 2^14), `taps` per output channel: every partial sum must stay within int32.
+    const std::int64_t reach = static_cast<std::int64_t>(w.values.size() / Channels) << 14;
     for (int o = 0; o < Channels; ++o) {
         const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[static_cast<std::size_t>(o)];
         if (!(ws >= 0.0f)) fail("mote: weight scales must be non-negative");
@@ -50,7 +53,10 @@ constexpr ChannelRequant<Channels> make_channel_requant(const QuantizedWeights& 
         if (m.exponent > 31 || m.exponent < -31) fail("mote: requantization shift out of range");
         const std::int64_t b = w.bias.empty() ? 0 : w.bias[static_cast<std::size_t>(o)];
         const std::int64_t folded = b - static_cast<std::int64_t>(in.zero_point) * weight_sum(o);
-        if (folded < INT32_MIN || folded > INT32_MAX) fail("mote: folded bias overflows int32");
+        if (folded < INT32_MIN || folded > INT32_MAX)
+            fail("mote: Conv2D/DepthwiseConv2D/Dense: bias - input zero point * sum(w) overflows int32");
+        if (folded - reach < INT32_MIN || folded + reach > INT32_MAX)
+            fail("mote: Conv2D/DepthwiseConv2D/Dense: folded bias leaves the int32 accumulator no headroom");
         r.bias[static_cast<std::size_t>(o)] = static_cast<std::int32_t>(folded);
         r.multiplier[static_cast<std::size_t>(o)] = m.multiplier;
         r.exponent[static_cast<std::size_t>(o)] = static_cast<std::int8_t>(m.exponent);

@@ -43,6 +43,10 @@ struct input_for<T> {
 
 }  // namespace detail
 
+// A Sequential model can be cut between its top-level units; a Graph cannot (yet).
+template <class Net>
+concept cuttable = requires { typename detail::units_of<Net>::layers; };
+
 template <class Net>
 inline constexpr std::size_t unit_count = detail::units_of<Net>::layers::size;
 

@@ -1,9 +1,14 @@
 #pragma once
-// CONCATENATION along channels, batch 1, NHWC (TFLite Micro reference). int8 inputs and the
+// CONCATENATION along one axis, batch 1, NHWC (TFLite Micro reference). int8 inputs and the
 // output must share one quantization (TFLM requires it), so this is a pure copy.
+//
+// Row-major layout makes every axis the same loop: for each index over the dimensions before
+// the axis (`outer` of them), each input in turn copies its contiguous block (its extent along
+// the axis times the dimensions after it). Along channels: outer = h·w, block = that input's c.
 #include <cstdint>
 
 #include "mote/core/quant_params.hpp"
+#include "mote/core/shape.hpp"
 #include "mote/quant/checks.hpp"
 
 namespace mote::reference {
@@ -21,23 +26,22 @@ constexpr ConcatParams make_concat_params(QuantParams in1, QuantParams in2, Quan
     return p;
 }
 
-// `count` inputs of channels[k] channels each, `pixels` = h · w; out has Σ channels[k].
-template <class T>
-constexpr void concat_channels(const T* const* inputs, const int* channels, int count, int pixels,
-                               T* out) {
-    for (int px = 0; px < pixels; ++px) {
-        for (int k = 0; k < count; ++k) {
-            const T* src = inputs[k] + px * channels[k];
-            for (int c = 0; c < channels[k]; ++c) *out++ = src[c];
-        }
-    }
+// The number of outer steps and an input's block, for a concatenation along `axis`.
+constexpr int concat_outer(Shape s, Axis axis) {
+    return axis == Axis::height ? 1 : (axis == Axis::width ? s.h : s.h * s.w);
+}
+constexpr int concat_block(Shape s, Axis axis) {
+    return axis == Axis::height ? s.elements() : (axis == Axis::width ? s.w * s.c : s.c);
 }
 
+// `count` inputs of blocks[k] elements per outer step each; out has outer · Σ blocks[k].
 template <class T>
-constexpr void concat_channels(const T* a, int ca, const T* b, int cb, int pixels, T* out) {
-    for (int px = 0; px < pixels; ++px) {
-        for (int c = 0; c < ca; ++c) *out++ = a[px * ca + c];
-        for (int c = 0; c < cb; ++c) *out++ = b[px * cb + c];
+constexpr void concat(const T* const* inputs, const int* blocks, int count, int outer, T* out) {
+    for (int o = 0; o < outer; ++o) {
+        for (int k = 0; k < count; ++k) {
+            const T* src = inputs[k] + o * blocks[k];
+            for (int i = 0; i < blocks[k]; ++i) *out++ = src[i];
+        }
     }
 }
 

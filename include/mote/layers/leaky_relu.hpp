@@ -1,0 +1,41 @@
+#pragma once
+#include <cstdint>
+
+#include "mote/kernels/reference/leaky_relu.hpp"
+#include "mote/layers/activation.hpp"
+#include "mote/layers/layer.hpp"
+
+namespace mote {
+
+struct LeakyReluParams {
+    float alpha = 0.2f;  // the slope for x < 0 (TFLite's default)
+};
+
+// x for x > 0, alpha · x otherwise. P names a LeakyReluParams object; OutQ (int8 only) a
+// QuantParams object for output parameters that differ from the input's.
+template <const LeakyReluParams& P, const auto& OutQ = float32>
+struct LeakyRelu {
+    template <class In, int Index>
+    struct bind : LayerFacts {
+        using input = In;
+        static constexpr const char* name = "LeakyRelu";
+        static constexpr QuantParams out_quant = detail::output_quant_or_input<In, OutQ>();
+        using output = Tensor<In::shape, typename In::value_type,
+                              Int8TensorType<In> ? scale_bits(out_quant) : 0u,
+                              Int8TensorType<In> ? out_quant.zero_point : 0>;
+        static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
+            requires Int8TensorType<In>
+        {
+            static constexpr reference::LeakyReluParams p =
+                detail::checked(reference::make_leaky_relu_params(In::quant, out_quant, P.alpha));
+            reference::leaky_relu(p, in, out, In::elements);
+        }
+        static void run(const float* in, float* out, std::byte*)
+            requires FloatTensorType<In>
+        {
+            reference::leaky_relu(P.alpha, in, out, In::elements);
+        }
+    };
+};
+
+}  // namespace mote
