@@ -61,9 +61,10 @@ std::size_t load(const char* path, std::byte* data, std::size_t capacity, std::s
     return static_cast<std::size_t>(n) / record;
 }
 
+template <class N>
 const typename Out::value_type* infer(const typename In::value_type* in) {
-    if constexpr (Net::stateful) return Net::run(arena, state, in);
-    else return Net::run(arena, in);
+    if constexpr (N::stateful) return N::run(arena, state, in);
+    else return N::run(arena, in);
 }
 
 }  // namespace
@@ -98,7 +99,7 @@ int main() {
         for (std::size_t f = 0; f < frames; ++f) {
             if (f == 0) Net::reset(state);
             const auto start = mote::board::instructions();
-            const auto* got = infer(reinterpret_cast<const typename In::value_type*>(input + f * In::bytes));
+            const auto* got = infer<Net>(reinterpret_cast<const typename In::value_type*>(input + f * In::bytes));
             last = mote::board::instructions() - start;
             if (f == 0) first = last;
             const std::byte* expect = want + f * Out::bytes;
