@@ -14,19 +14,27 @@ constexpr QuantParams output_quant_or_input() {
     if constexpr (is_quant_params<std::remove_cvref_t<decltype(OutQ)>>) return OutQ;
     else return In::quant;
 }
+
+// What an elementwise layer states: its input, and an output of the same shape quantized with
+// OutQ (int8; or like the input when OutQ is float32).
+template <class In, const auto& OutQ>
+struct ElementwiseFacts : LayerFacts {
+    using input = In;
+    static constexpr QuantParams out_quant = output_quant_or_input<In, OutQ>();
+    using output = Tensor<In::shape, typename In::value_type,
+                          Int8TensorType<In> ? scale_bits(out_quant) : 0u,
+                          Int8TensorType<In> ? out_quant.zero_point : 0>;
+};
 }  // namespace detail
 
 // OutQ: a QuantParams object for int8 output parameters that differ from the input's.
 template <const auto& OutQ = float32>
 struct ReLU {
     template <class In, int Index>
-    struct bind : LayerFacts {
-        using input = In;
+    struct bind : detail::ElementwiseFacts<In, OutQ> {
+        using typename detail::ElementwiseFacts<In, OutQ>::output;
+        using detail::ElementwiseFacts<In, OutQ>::out_quant;
         static constexpr const char* name = "ReLU";
-        static constexpr QuantParams out_quant = detail::output_quant_or_input<In, OutQ>();
-        using output = Tensor<In::shape, typename In::value_type,
-                              Int8TensorType<In> ? scale_bits(out_quant) : 0u,
-                              Int8TensorType<In> ? out_quant.zero_point : 0>;
         static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
             requires Int8TensorType<In>
         {

@@ -12,13 +12,10 @@ namespace mote {
 template <const auto& OutQ = float32>
 struct HardSwish {
     template <class In, int Index>
-    struct bind : LayerFacts {
-        using input = In;
+    struct bind : detail::ElementwiseFacts<In, OutQ> {
+        using typename detail::ElementwiseFacts<In, OutQ>::output;
+        using detail::ElementwiseFacts<In, OutQ>::out_quant;
         static constexpr const char* name = "HardSwish";
-        static constexpr QuantParams out_quant = detail::output_quant_or_input<In, OutQ>();
-        using output = Tensor<In::shape, typename In::value_type,
-                              Int8TensorType<In> ? scale_bits(out_quant) : 0u,
-                              Int8TensorType<In> ? out_quant.zero_point : 0>;
         static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
             requires Int8TensorType<In>
         {
