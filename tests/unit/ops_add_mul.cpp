@@ -11,6 +11,8 @@
 
 #include <mote/mote.hpp>
 
+#include "ops_support.hpp"
+
 #include "ops_check.hpp"
 
 using namespace mote;
@@ -143,14 +145,8 @@ TEST_CASE("add/mul params are constexpr", "[add][mul]") {
 namespace {
 // TFLite's QuantizeMultiplierSmallerThanOneExp with std::frexp and std::round, for a ratio in (0, 1).
 quant::Multiplier frexp_multiplier(double real) {
-    int shift = 0;
-    const double q = std::frexp(real, &shift);
-    auto fixed = static_cast<std::int64_t>(std::round(q * static_cast<double>(1LL << 31)));
-    if (fixed == (1LL << 31)) {
-        fixed /= 2;
-        ++shift;
-    }
-    return {static_cast<std::int32_t>(fixed), shift};
+    const mote_test::TfliteMultiplier m = mote_test::tflite_quantize_multiplier(real);
+    return {m.multiplier, m.shift};
 }
 
 // TFLite SUB int8 (sub_common.cc + reference_ops::SubElementwise), written out: float32 ratios,

@@ -15,28 +15,16 @@
 
 #include <mote/mote.hpp>
 
+#include "ops_support.hpp"
+
 using namespace mote;
 
 namespace {
 
 // ---- TFLite's arithmetic, written out independently of mote/quant -----------------------------
 
-struct TfliteMultiplier {
-    std::int32_t multiplier;
-    int shift;
-};
-TfliteMultiplier tflite_quantize_multiplier(double real) {
-    if (real == 0.0) return {0, 0};
-    int shift = 0;
-    const double q = std::frexp(real, &shift);
-    auto fixed = static_cast<std::int64_t>(std::round(q * static_cast<double>(1LL << 31)));
-    if (fixed == (1LL << 31)) {
-        fixed /= 2;
-        ++shift;
-    }
-    if (shift < -31) return {0, 0};
-    return {static_cast<std::int32_t>(fixed), shift};
-}
+using mote_test::TfliteMultiplier;
+using mote_test::tflite_quantize_multiplier;
 
 template <class I>
 I tflite_srdhm(I a, I b) {  // gemmlowp SaturatingRoundingDoublingHighMul, int16 or int32

@@ -276,4 +276,17 @@ std::size_t compare_float(const float* got, const float* expected, std::size_t n
     return bad;
 }
 
+TfliteMultiplier tflite_quantize_multiplier(double real) {
+    if (real == 0.0) return {0, 0};
+    int shift = 0;
+    const double q = std::frexp(real, &shift);
+    auto fixed = static_cast<std::int64_t>(std::round(q * static_cast<double>(1LL << 31)));
+    if (fixed == (1LL << 31)) {
+        fixed /= 2;
+        ++shift;
+    }
+    if (shift < -31) return {0, 0};
+    return {static_cast<std::int32_t>(fixed), shift};
+}
+
 }  // namespace mote_test

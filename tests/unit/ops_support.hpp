@@ -12,6 +12,14 @@
 
 namespace mote_test {
 
+// TFLite's QuantizeMultiplier (std::frexp, std::round, the 2^31 carry; a shift below −31 gives
+// zero), written out independently of mote/quant for the tests that transcribe TFLM's arithmetic.
+struct TfliteMultiplier {
+    std::int32_t multiplier;
+    int shift;
+};
+TfliteMultiplier tflite_quantize_multiplier(double real);
+
 struct Json {
     enum class Type { null, boolean, number, string, array, object };
     Type type = Type::null;

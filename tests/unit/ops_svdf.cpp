@@ -16,6 +16,7 @@
 
 #include "mote/kernels/reference/svdf.hpp"
 #include "mote/layers/svdf.hpp"
+#include "ops_support.hpp"
 
 namespace {
 
@@ -33,22 +34,7 @@ float uniform_scale(std::uint32_t& x, float lo, float hi) {
 // --- the independent formula -----------------------------------------------------------------
 namespace tflm {
 
-struct Multiplier {
-    std::int64_t m;
-    int shift;
-};
-Multiplier quantize_multiplier(double real) {
-    if (real == 0.0) return {0, 0};
-    int e = 0;
-    const double f = std::frexp(real, &e);
-    auto q = static_cast<std::int64_t>(std::round(f * 2147483648.0));
-    if (q == 2147483648LL) {
-        q /= 2;
-        ++e;
-    }
-    if (e < -31) return {0, 0};
-    return {q, e};
-}
+using Multiplier = mote_test::TfliteMultiplier;
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {  // b > 0
     const std::int64_t q = a / b;
     return (a % b != 0 && a < 0) ? q - 1 : q;
@@ -65,7 +51,7 @@ std::int64_t multiply(std::int64_t x, Multiplier m) {
     const int right = m.shift > 0 ? 0 : -m.shift;
     const std::int64_t shifted = wrap32(x * (std::int64_t{1} << left));
     const std::int64_t high = std::min<std::int64_t>(
-        floor_div(shifted * m.m + (std::int64_t{1} << 30), std::int64_t{1} << 31), INT32_MAX);
+        floor_div(shifted * m.multiplier + (std::int64_t{1} << 30), std::int64_t{1} << 31), INT32_MAX);
     const std::int64_t d = std::int64_t{1} << right;
     return high >= 0 ? floor_div(high + d / 2, d) : -floor_div(-high + d / 2, d);
 }
@@ -83,8 +69,8 @@ struct Svdf {
     }
     std::vector<int> step(const std::vector<int>& x) {
         // TFLM forms both effective scales in float32, then widens them.
-        const Multiplier m1 = quantize_multiplier(static_cast<double>(s_in * s_feature / s_state));
-        const Multiplier m2 = quantize_multiplier(static_cast<double>(s_state * s_time / s_out));
+        const Multiplier m1 = mote_test::tflite_quantize_multiplier(static_cast<double>(s_in * s_feature / s_state));
+        const Multiplier m2 = mote_test::tflite_quantize_multiplier(static_cast<double>(s_state * s_time / s_out));
         const int filters = units * rank;
         std::vector<int> y;
         for (int b = 0; b < batches; ++b) {
@@ -325,8 +311,8 @@ TEST_CASE("svdf params: constexpr, float32 effective scales, invalid quantizatio
         ++differing;
         const auto q = reference::make_svdf_params({a, 0}, b, {c, 0}, b, {a, 0});
         CHECK(q.input_to_state == as_float);
-        const auto t = tflm::quantize_multiplier(static_cast<double>(a * b / c));
-        CHECK(q.input_to_state.multiplier == t.m);
+        const auto t = mote_test::tflite_quantize_multiplier(static_cast<double>(a * b / c));
+        CHECK(q.input_to_state.multiplier == t.multiplier);
         CHECK(q.input_to_state.exponent == t.shift);
     }
     CHECK(differing == 5);
