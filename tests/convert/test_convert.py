@@ -1078,6 +1078,49 @@ class StatelessLayers(unittest.TestCase):
                 self.reject(data, pattern, True)
 
     # --- byte-moving layers: the C++ types
+    def fc_model(self, in_shape, out_shape, units=5, keep=True, q=None):
+        """in [.., k] -> FULLY_CONNECTED(weights [units, k], bias) -> out; float32 unless q."""
+        g = OneSubgraph()
+        k = 4
+        w = [((3 * i + 1) % 7 - 3) / 4.0 for i in range(units * k)]
+        b = [0.5 * o - 1.0 for o in range(units)]
+        x = g.tensor(in_shape, fb.INT8 if q else fb.FLOAT32, q, name="in")
+        if q:
+            wt = g.tensor([units, k], fb.INT8, (0.02, 0),
+                          data=bytes(int(v * 4) & 0xFF for v in w))
+            bt = g.tensor([units], fb.INT32, data=struct.pack("<%di" % units, *range(units)))
+        else:
+            wt = g.tensor([units, k], data=struct.pack("<%df" % len(w), *w))
+            bt = g.tensor([units], data=struct.pack("<%df" % units, *b))
+        y = g.tensor(out_shape, fb.INT8 if q else fb.FLOAT32, q, name="out")
+        g.op("FULLY_CONNECTED", [x, wt, bt], [y],
+             ("FullyConnectedOptions", fb.Table(f0=("i8", 0), f2=("bool", int(keep)))))
+        return g.build([x], [y]), w, b
+
+    def test_batched_fully_connected(self):
+        # keep_num_dims over [2, 3, 4]: six rows of four, each giving five values
+        data, w, b = self.fc_model([2, 3, 4], [2, 3, 5])
+        self.accept(data, "mote::Input<mote::Shape{2, 3, 4}", "mote::Dense<5,",
+                    compile_extra=INSTANTIATE_RUN)
+        x = [0.25 * i - 3.0 for i in range(24)]
+        want = [sum(x[r * 4 + i] * w[o * 4 + i] for i in range(4)) + b[o]
+                for r in range(6) for o in range(5)]
+        got = self.run_host(data, x)
+        self.assertEqual(len(got), 30)
+        for g_, w_ in zip(got, want):
+            self.assertAlmostEqual(g_, w_, places=5)
+        # without keep_num_dims a [1, 3, 4] input gives [3, 5]; int8 rows compile too
+        self.accept(self.fc_model([1, 3, 4], [3, 5], keep=False)[0], "mote::Dense<5,")
+        self.accept(self.fc_model([1, 3, 4], [1, 3, 5], q=(0.1, 2))[0], "mote::Dense<5,",
+                    compile_extra=INSTANTIATE_RUN)
+        # [2, 3, 4] flattened to [6, 5] loses the leading axes mote keeps; 10 values are not rows
+        self.reject(self.fc_model([2, 3, 4], [6, 5], keep=False)[0],
+                    r"\(FULLY_CONNECTED\): output shape \[6, 5\] does not keep the input's "
+                    r"leading dimensions \[2, 3\]", True)
+        self.reject(self.fc_model([1, 10], [2, 5], keep=False)[0],
+                    r"\(FULLY_CONNECTED\): input has 10 elements, not a whole number of rows "
+                    r"of the weights' 4", True)
+
     def test_resize_transpose_slice_split_types(self):
         q = (0.25, 7)
         self.accept(unary_op_model("RESIZE_NEAREST_NEIGHBOR", [1, 3, 4, 2], [1, 6, 8, 2], q, q,

@@ -17,6 +17,10 @@ using Clamps = Sequential<Input<S{3, 4, 5}, float32>, ReLU<>, ReLU6>;
 using Reduce = Sequential<Input<S{3, 4, 5}, float32>, Pad<Pads{1, 0, 0, 2, 1, 0}>, Mean<>>;
 inline constexpr QuantParams q{0.05f, -7};
 using RoundTrip = Sequential<Input<S{3, 4, 5}, float32>, Quantize<q>, Dequantize>;
+inline constexpr std::array<float, 2 * 5> rows_w{0.5f, -1.0f, 0.25f, 2.0f, 0.0f, -0.5f, 1.5f, 0.75f, -2.0f, 1.0f};
+inline constexpr std::array<float, 2> rows_b{0.125f, -3.0f};
+inline constexpr FloatWeights rows_weights{rows_w, rows_b};
+using Rows = Sequential<Input<S{3, 4, 5}, float32>, Dense<2, Activation::none, rows_weights>>;
 
 std::array<float, 60> ramp(float scale, float offset) {
     std::array<float, 60> a{};
@@ -31,6 +35,21 @@ TEST_CASE("float Mul with fused ReLU6", "[float]") {
     const float* out = fl::Pairwise::run(arena, a.data(), b.data());
     for (std::size_t i = 0; i < a.size(); ++i)
         REQUIRE(out[i] == Approx(std::min(6.0f, std::max(0.0f, a[i] * b[i]))));
+}
+
+TEST_CASE("float batched Dense: every row of the last axis", "[float]") {
+    STATIC_REQUIRE(fl::Rows::output::shape == mote::Shape{3, 4, 2});
+    const auto x = fl::ramp(0.3f, 0.5f);
+    static fl::Rows::Arena arena;
+    const float* out = fl::Rows::run(arena, x.data());
+    for (int row = 0; row < 12; ++row)
+        for (int o = 0; o < 2; ++o) {
+            double want = fl::rows_b[static_cast<std::size_t>(o)];
+            for (int i = 0; i < 5; ++i)
+                want += static_cast<double>(x[static_cast<std::size_t>(row * 5 + i)]) *
+                        fl::rows_w[static_cast<std::size_t>(o * 5 + i)];
+            REQUIRE(out[row * 2 + o] == Approx(want).epsilon(1e-5));
+        }
 }
 
 TEST_CASE("float Concatenate interleaves channels per pixel", "[float]") {

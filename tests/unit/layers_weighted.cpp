@@ -226,6 +226,33 @@ TEST_CASE("A 1x1 Conv2D is a Dense applied to every pixel", "[conv2d][dense]") {
     }
 }
 
+namespace batched {
+using namespace mote;
+// TFLite FULLY_CONNECTED on rows: keep_num_dims over [2, 5, 6], and a [4, 9] input read as 6 rows.
+using KeepDims = Sequential<Input<Shape{2, 5, 6}, pointwise::in_q>, Dense<11, Activation::relu, pointwise::w>>;
+using Flat = Sequential<Input<Shape{1, 4, 9}, pointwise::in_q>, Dense<11, Activation::relu, pointwise::w>>;
+}  // namespace batched
+
+TEST_CASE("A batched Dense is the Dense of each row", "[dense]") {
+    STATIC_REQUIRE(batched::KeepDims::output::shape == Shape{2, 5, 11});
+    STATIC_REQUIRE(batched::Flat::output::shape == Shape{1, 6, 11});
+    STATIC_REQUIRE(batched::KeepDims::layer_info()[0].macs == 10u * 6u * 11u);
+    const auto input = random_int8<2 * 5 * 6>(4343, -128, 127);
+    static batched::KeepDims::Arena keep_arena;
+    static batched::Flat::Arena flat_arena;
+    static pointwise::Fc::Arena fc_arena;
+    const std::int8_t* keep = batched::KeepDims::run(keep_arena, input.data());
+    const std::int8_t* flat = batched::Flat::run(flat_arena, input.data());
+    for (int row = 0; row < 10; ++row) {
+        const std::int8_t* fc = pointwise::Fc::run(fc_arena, input.data() + row * 6);
+        for (int o = 0; o < 11; ++o) {
+            INFO("row " << row << " unit " << o);
+            if (row < 6) REQUIRE(flat[row * 11 + o] == fc[o]);
+            REQUIRE(keep[row * 11 + o] == fc[o]);
+        }
+    }
+}
+
 namespace floating {
 using namespace mote;
 inline constexpr auto values = [] {

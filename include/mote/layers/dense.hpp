@@ -8,22 +8,37 @@
 #include "mote/kernels/fully_connected.hpp"
 #include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/fully_connected.hpp"
+#include "mote/layers/conv2d.hpp"
 #include "mote/layers/layer.hpp"
 #include "mote/quant/channel_requant.hpp"
 
 namespace mote {
 namespace detail {
 
+// TFLite's FULLY_CONNECTED reads its input as rows of the weights' length: one row when the
+// sizes match (the input is flattened), else a batch of rows, each giving `Units` outputs. Rows
+// along the last axis keep the leading axes ({h, w, C} -> {h, w, Units}: keep_num_dims).
 template <class In, int Index, int Units, Activation A, const auto& W>
 struct DenseBound : LayerFacts {
     using input = In;
     static constexpr const char* name = "Dense";
-    static constexpr int inputs = In::elements;  // TFLite flattens the input
+    static constexpr int inputs = static_cast<int>(W.values.size() / Units);  // weight row length
+    static constexpr int rows = inputs > 0 && In::elements % inputs == 0 ? In::elements / inputs : 0;
     static_assert(diagnostic::WeightCountMismatch<Index, W.values.size(),
-                                                  static_cast<std::size_t>(Units) * inputs>::ok);
-    static constexpr Shape out_shape{1, 1, Units};
-    static constexpr std::uint64_t macs = static_cast<std::uint64_t>(Units) * inputs;
+                                                  static_cast<std::size_t>(Units) *
+                                                      (rows > 0 ? inputs : In::elements)>::ok);
+    static constexpr Shape out_shape = rows <= 1          ? Shape{1, 1, Units}
+                                       : In::shape.c == inputs ? Shape{In::shape.h, In::shape.w, Units}
+                                                               : Shape{1, rows, Units};
+    static constexpr std::uint64_t macs = static_cast<std::uint64_t>(Units) * In::elements;
 };
+
+// Several rows are a pointwise convolution over a {1, rows, inputs} image.
+template <class In, int Index, int Units, Activation A, const auto& W>
+using DenseRowsAsConv =
+    Conv2DInt8<Reshaped<In, Shape{1, DenseBound<In, Index, Units, A, W>::rows,
+                                  DenseBound<In, Index, Units, A, W>::inputs}>,
+               Index, Units, Kernel{1, 1}, Stride{1, 1}, Padding::valid, A, W, Dilation{}>;
 
 template <class In, int Index, int Units, Activation A, const auto& W>
 struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
@@ -69,6 +84,18 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
 };
 
 template <class In, int Index, int Units, Activation A, const auto& W>
+struct DenseInt8Rows : DenseBound<In, Index, Units, A, W> {
+    using Base = DenseBound<In, Index, Units, A, W>;
+    using Conv = DenseRowsAsConv<In, Index, Units, A, W>;
+    using output = Reshaped<typename Conv::output, Base::out_shape>;
+    static constexpr std::size_t weight_bytes = Conv::weight_bytes;
+    static constexpr std::size_t scratch_bytes = Conv::scratch_bytes;
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
+        Conv::run(in, out, scratch);
+    }
+};
+
+template <class In, int Index, int Units, Activation A, const auto& W>
 struct DenseFloat : DenseBound<In, Index, Units, A, W> {
     using Base = DenseBound<In, Index, Units, A, W>;
     static_assert(FloatTensorType<In>, "mote: Dense with float weights needs a float32 input");
@@ -76,14 +103,16 @@ struct DenseFloat : DenseBound<In, Index, Units, A, W> {
     static constexpr std::size_t weight_bytes = (W.values.size() + W.bias.size()) * sizeof(float);
     static void run(const float* in, float* out, std::byte*) {
         const auto r = quant::activation_range_float(A);
-        reference::fully_connected(Base::inputs, Units, {r.min, r.max}, in, W.values.data(),
-                                   bias_or_null<W>(), out);
+        for (int row = 0; row < Base::rows; ++row)
+            reference::fully_connected(Base::inputs, Units, {r.min, r.max}, in + row * Base::inputs,
+                                       W.values.data(), bias_or_null<W>(), out + row * Units);
     }
 };
 
 }  // namespace detail
 
-// Fully connected layer; weights [Units, inputs] (TFLite), input flattened.
+// Fully connected layer; weights [Units, inputs] (TFLite); the input is one row of `inputs`
+// values or a batch of them (DenseBound).
 template <int Units, Activation A, const auto& W>
 struct Dense {
     static_assert(detail::quantized<W> || detail::floating<W>,
@@ -92,8 +121,11 @@ struct Dense {
     template <class In, int Index>
     using bind = std::conditional_t<
         (Index >= 0), detail::DenseBound<In, Index, Units, A, W>,
-        std::conditional_t<detail::quantized<W>, detail::DenseInt8<In, Index, Units, A, W>,
-                           detail::DenseFloat<In, Index, Units, A, W>>>;
+        std::conditional_t<
+            !detail::quantized<W>, detail::DenseFloat<In, Index, Units, A, W>,
+            std::conditional_t<(detail::DenseBound<In, Index, Units, A, W>::rows > 1),
+                               detail::DenseInt8Rows<In, Index, Units, A, W>,
+                               detail::DenseInt8<In, Index, Units, A, W>>>>;
 };
 
 template <int Units, Activation A, const auto& W>
