@@ -4,6 +4,8 @@
 // within a relative tolerance given on the command line.  Built with -fno-exceptions -fno-rtti.
 //
 //   runner CASE [--tol REL] IN WANT [IN WANT ...]
+//   runner --fallbacks      fails if a layer holding > 5 % of a model's MACs runs a reference
+//                           kernel on this build (mote::costly_reference_layer), naming each
 //
 // IN holds one or more whole inputs back to back; they run as successive inferences on one fresh
 // state (a stream; a stateless model simply runs each).  WANT names the reference output file,
@@ -19,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <mote/model/describe.hpp>
+
 namespace golden {
 
 inline constexpr std::size_t max_outputs = 8;
@@ -30,7 +34,22 @@ struct Entry {
     std::size_t out_bytes[max_outputs];     // one inference's bytes of each output
     bool float_out[max_outputs];
     void (*run)(const std::byte* in, std::byte* out, std::size_t frames);  // outputs frame-major
+    std::size_t (*report_fallbacks)(const char* name);  // prints them; returns how many
 };
+
+template <class Net>
+std::size_t report_fallbacks(const char* name) {
+    std::size_t n = 0;
+    const auto rows = Net::layer_info();
+    for (std::size_t i = 0; i < rows.size(); ++i)
+        if (mote::costly_reference_layer<Net>(rows[i])) {
+            std::printf("kernel fallback: %s layer %zu %s holds %.1f %% of the MACs and runs the "
+                        "reference kernel\n", name, i, rows[i].name,
+                        100.0 * static_cast<double>(rows[i].macs) / static_cast<double>(Net::macs));
+            ++n;
+        }
+    return n;
+}
 
 template <class Net>
 void run(const std::byte* in, std::byte* out, std::size_t frames) {
@@ -49,7 +68,7 @@ void run(const std::byte* in, std::byte* out, std::size_t frames) {
 template <class Net>
 constexpr Entry entry(const char* name) {
     static_assert(Net::output_count <= max_outputs);
-    Entry e{name, Net::input_bytes, Net::output_count, {}, {}, &run<Net>};
+    Entry e{name, Net::input_bytes, Net::output_count, {}, {}, &run<Net>, &report_fallbacks<Net>};
     [&]<std::size_t... I>(std::index_sequence<I...>) {
         ((e.out_bytes[I] = Net::template output_at<I>::bytes,
           e.float_out[I] = std::is_same_v<typename Net::template output_at<I>::value_type, float>),
@@ -124,11 +143,27 @@ inline std::size_t split_paths(char* list, const char* (&paths)[max_outputs]) {
     return n;
 }
 
+// Exit 77 (ctest: skipped) on the reference-kernel build, which has nothing to fall back from.
+inline int check_fallbacks(const Entry* entries, std::size_t count) {
+    if (mote::config::reference_kernels) {
+        std::printf("SKIPPED: the reference-kernel build has no optimized kernels\n");
+        return 77;
+    }
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < count; ++i) n += entries[i].report_fallbacks(entries[i].name);
+    std::printf("%s: %zu layer(s) on a reference kernel with > 5 %% of their model's MACs, over %zu "
+                "model(s) (%s kernels)\n", n == 0 ? "PASS" : "FAIL", n, count,
+                mote::config::isa_name(mote::config::isa));
+    return n == 0 ? 0 : 1;
+}
+
 inline int main(const Entry* entries, std::size_t count, int argc, char** argv) {
     if (argc < 2) {
-        std::printf("usage: %s CASE [--tol REL] IN WANT[,WANT...] [IN WANT ...]\n", argv[0]);
+        std::printf("usage: %s CASE [--tol REL] IN WANT[,WANT...] [IN WANT ...]\n"
+                    "       %s --fallbacks\n", argv[0], argv[0]);
         return 2;
     }
+    if (std::strcmp(argv[1], "--fallbacks") == 0) return check_fallbacks(entries, count);
     const Entry* e = nullptr;
     for (std::size_t i = 0; i < count; ++i)
         if (std::strcmp(entries[i].name, argv[1]) == 0) e = &entries[i];

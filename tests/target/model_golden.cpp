@@ -6,7 +6,9 @@
 // An .in.bin may hold several whole inputs (a stream): they run as successive inferences on one
 // fresh Net::State, and .out.bin holds their outputs back to back.
 // Built once per model with MOTE_GOLDEN_HEADER ("kws_dscnn_int8.hpp") and MOTE_GOLDEN_NS
-// (kws_dscnn_int8). Exit status: 0 when every pair matches, 1 on any mismatch, 2 on a bad file.
+// (kws_dscnn_int8). Exit status: 0 when every pair matches, 1 on any mismatch or when a layer
+// holding > 5 % of the MACs runs a reference kernel (mote::costly_reference_layer: the fallback
+// test on the target's kernels), 2 on a bad file.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -126,5 +128,13 @@ int main() {
           " instructions for a fresh inference, ", last, " for the last one, arena ",
           Net::arena_bytes, " B, state ", Net::state_bytes, " B, stack peak ",
           mote::board::stack_peak(), " B\n");
-    return failed == 0 ? 0 : 1;
+    int fallbacks = 0;
+    const auto rows = Net::layer_info();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        if (!mote::costly_reference_layer<Net>(rows[i])) continue;
+        print("FAIL kernel fallback: layer ", i, " ", rows[i].name, " holds ",
+              rows[i].macs * 100 / Net::macs, " % of the MACs and runs the reference kernel\n");
+        ++fallbacks;
+    }
+    return failed == 0 && fallbacks == 0 ? 0 : 1;
 }

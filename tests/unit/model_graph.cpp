@@ -83,5 +83,8 @@ TEST_CASE("describe() renders one row per layer and the totals", "[model][descri
     CHECK(text.find(std::to_string(g::ShortcutFirst::macs)) != std::string::npos);
     CHECK(text.find(std::to_string(g::ShortcutFirst::arena_bytes)) != std::string::npos);
     const auto rows = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
-    CHECK(rows == g::ShortcutFirst::layer_count + 3);
+    CHECK(rows == g::ShortcutFirst::layer_count + 4);
+    CHECK(text.find(mote::config::reference_kernels ? "reference" : "GEMM") != std::string::npos);
+    CHECK(text.find(std::string("kernels: ") + mote::config::isa_name(mote::config::isa)) !=
+          std::string::npos);
 }

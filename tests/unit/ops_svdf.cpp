@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <type_traits>
 #include <vector>
@@ -357,7 +358,11 @@ TEST_CASE("svdf layer: types, sizes, initial state, frames on one state", "[svdf
     STATIC_REQUIRE(std::is_same_v<L::output, Tensor<Shape{1, 1, 3}, std::int8_t, scale_bits(layer_w.output), 4>>);
     STATIC_REQUIRE(L::state_bytes == 6 * 4 * sizeof(std::int16_t));
     STATIC_REQUIRE(L::macs == 6 * (5 + 4));
-    STATIC_REQUIRE(L::weight_bytes == 30 + 24 * 2 + 3 * 4);
+    // the optimized kernel adds its folded feature biases (one int32 per filter)
+    STATIC_REQUIRE(L::weight_bytes == (config::reference_kernels
+                                           ? 30 + 24 * 2 + 3 * 4
+                                           : kernels::gemm_weight_bytes<kernels::Primitives>(30) +
+                                                 24 * 2 + 3 * 4 + 6 * 4));
     STATIC_REQUIRE(L::params.error == nullptr);
     CHECK(std::string_view(L::name) == "SVDF");
 
@@ -408,4 +413,56 @@ TEST_CASE("svdf layer: batches run independently, each on its own state rows", "
             CHECK(y[3 + u] == y1[u]);
         }
     }
+}
+
+namespace {
+
+// The optimized plan (kernels/svdf.hpp) against the reference kernel: outputs and every state
+// byte, frame after frame. Inputs beyond a stack column (the widened sets' scratch path), more
+// filters than one accumulator chunk, memory 1, batches, and scales that saturate the state.
+template <int Batches, int Inputs, int Units, int Rank, int Memory, std::uint32_t Seed, int ZeroPoint,
+          int FeatureRange>
+struct PlanCase {
+    static constexpr int filters = Units * Rank;
+    static constexpr auto feature = lcg_values<std::int8_t, filters * Inputs>(Seed, -FeatureRange, FeatureRange);
+    static constexpr auto time = lcg_values<std::int16_t, filters * Memory>(Seed + 1, -32768, 32767);
+    static constexpr auto bias = lcg_values<std::int32_t, Units>(Seed + 2, -100000, 100000);
+    static constexpr float feature_scale = FeatureRange == 127 ? 0.2f : 0.004f;  // 0.2: saturates
+    static constexpr SvdfWeights w{feature, feature_scale, time, 0.0005f, bias, {0.002f, 0}, {0.05f, 3}};
+    static constexpr QuantParams in_q{0.03f, ZeroPoint};
+    using In = Tensor<Shape{1, Batches, Inputs}, std::int8_t, scale_bits(in_q), ZeroPoint>;
+    using L = typename Svdf<Units, Rank, Memory, w>::template bind<In, -1>;
+
+    static void check() {
+        INFO("inputs " << Inputs << ", units " << Units << ", rank " << Rank << ", memory " << Memory);
+        REQUIRE(std::string_view(L::kernel) == (config::reference_kernels ? "reference" : "feature row dots"));
+        alignas(16) std::array<std::byte, L::state_bytes> state{};
+        alignas(16) std::array<std::byte, L::scratch_bytes + 1> scratch{};
+        std::array<std::int16_t, L::state_bytes / 2> ref_state{};
+        L::init_state(state.data());
+        std::uint32_t seed = Seed * 7;
+        int saturated = 0;
+        for (int frame = 0; frame < 10; ++frame) {
+            std::array<std::int8_t, Batches * Inputs> x{};
+            for (auto& v : x) v = static_cast<std::int8_t>(uniform(seed, -128, 127));
+            std::array<std::int8_t, Batches * Units> got{}, want{};
+            L::run(x.data(), got.data(), scratch.data(), state.data());
+            reference::svdf(L::params, L::shape, x.data(), feature.data(), time.data(), bias.data(),
+                            ref_state.data(), want.data());
+            INFO("frame " << frame);
+            REQUIRE(got == want);
+            REQUIRE(std::memcmp(state.data(), ref_state.data(), L::state_bytes) == 0);
+            for (std::int16_t v : ref_state) saturated += v == INT16_MIN || v == INT16_MAX;
+        }
+        if (FeatureRange == 127 && Inputs > 1) CHECK(saturated > 0);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("svdf: the optimized kernel equals the reference, outputs and state", "[svdf][kernel]") {
+    PlanCase<2, 300, 5, 3, 7, 41, -128, 127>::check();  // saturating state, scratch column
+    PlanCase<1, 1, 1, 1, 1, 42, 0, 127>::check();
+    PlanCase<3, 17, 20, 2, 3, 43, 37, 20>::check();     // 40 filters: three accumulator chunks
+    PlanCase<1, 96, 64, 1, 8, 44, 127, 5>::check();     // TFLM's keyword model's first layer shape
 }

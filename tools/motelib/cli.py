@@ -140,9 +140,9 @@ def compile_program(source_text, exe_path, extra_includes, opt="-O2", timeout=60
 
 SUMMARY_MAIN = r"""#include "%(header)s"
 #include <cstdio>
-int main() {
-    using Net = %(ns)s::%(name)s;
-    mote::describe<Net>([](const char* s) { std::fputs(s, stdout); });
+// A template, so that the branch a Graph model does not take is never instantiated.
+template <class Net>
+void print_cuts() {
     if constexpr (mote::cuttable<Net>) {
         std::printf("\ncuts (K units on the device; 0 sends the input, %%zu sends the result):\n",
                     mote::unit_count<Net>);
@@ -160,6 +160,11 @@ int main() {
     } else {
         std::printf("\n(a Graph model: --split and the cut table need a Sequential)\n");
     }
+}
+int main() {
+    using Net = %(ns)s::%(name)s;
+    mote::describe<Net>([](const char* s) { std::fputs(s, stdout); });
+    print_cuts<Net>();
     return 0;
 }
 """

@@ -64,6 +64,13 @@ constexpr bool uses_three_pixels(const WindowGeometry& g) {
     }
 }
 
+// The path conv2d() takes for g, as describe() names it.
+template <class P = Primitives>
+constexpr const char* conv2d_path(const WindowGeometry& g) {
+    if (uses_three_pixels<P>(g)) return is_pointwise(g) ? "GEMM 3x2, pointwise" : "GEMM 3x2, im2col";
+    return is_pointwise(g) ? "GEMM 2x2, pointwise" : "GEMM 2x2, im2col";
+}
+
 // The column buffer: two columns, or one interleaved block of three.
 template <class P = Primitives>
 constexpr std::size_t conv2d_buffer_bytes(const WindowGeometry& g) {

@@ -60,23 +60,31 @@ inline void fully_connected_column(int inputs, int outputs, const Requant& q,
 }
 }  // namespace detail
 
+// Calls f(column) with `in` as P's column type: read in place, or widened once where P wants
+// int16 (on the stack when small, else in scratch of fully_connected_scratch_bytes<P>(inputs)).
+template <class P, class F>
+inline void with_column(const std::int8_t* in, int inputs, std::byte* scratch, F&& f) {
+    using col_t = typename P::col_t;
+    if constexpr (sizeof(col_t) == 1) {
+        f(reinterpret_cast<const col_t*>(in));
+    } else if (fully_connected_column_bytes<P>(inputs) <= stack_column_bytes) {
+        alignas(16) col_t col[stack_column_bytes / sizeof(col_t)];
+        P::load_col(in, col, inputs);
+        f(static_cast<const col_t*>(col));
+    } else {
+        auto* col = reinterpret_cast<col_t*>(scratch);
+        P::load_col(in, col, inputs);
+        f(static_cast<const col_t*>(col));
+    }
+}
+
 // weights: [outputs, inputs] in P's order (kernels/pack.hpp).
 template <class P = Primitives>
 inline void fully_connected(int inputs, int outputs, const Requant& q, const std::int8_t* in,
                             const weight_t<P>* weights, std::int8_t* out, std::byte* scratch) {
-    using col_t = typename P::col_t;
-    if constexpr (sizeof(col_t) == 1) {
-        detail::fully_connected_column<P>(inputs, outputs, q, reinterpret_cast<const col_t*>(in),
-                                          weights, out);
-    } else if (fully_connected_column_bytes<P>(inputs) <= stack_column_bytes) {
-        alignas(16) col_t col[stack_column_bytes / sizeof(col_t)];
-        P::load_col(in, col, inputs);
+    with_column<P>(in, inputs, scratch, [&](const typename P::col_t* col) {
         detail::fully_connected_column<P>(inputs, outputs, q, col, weights, out);
-    } else {
-        auto* col = reinterpret_cast<col_t*>(scratch);
-        P::load_col(in, col, inputs);
-        detail::fully_connected_column<P>(inputs, outputs, q, col, weights, out);
-    }
+    });
 }
 
 }  // namespace mote::kernels

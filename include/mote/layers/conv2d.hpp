@@ -46,6 +46,10 @@ struct Conv2DInt8 : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
                                     kernels::is_pointwise(Base::geometry) &&
                                     kernels::compacts<W, Filters, Base::taps>();
     using Compact = kernels::CompactPlan<W, Filters, Base::taps, requant>;
+    static constexpr const char* kernel =
+        config::reference_kernels ? "reference"
+        : compact                 ? "compact GEMM"
+                                  : kernels::conv2d_path<kernels::Primitives>(Base::geometry);
     static constexpr int pixels = Base::out_shape.h * Base::out_shape.w;
     static constexpr int gemm_k = kernels::conv2d_k<kernels::Primitives>(Base::geometry);
     // Flash: the weights plus the per-channel record the selected kernels read.
@@ -82,6 +86,7 @@ struct Conv2DFloat : Conv2DBound<In, Index, Filters, K, S, P, A, W, D> {
     using Base = Conv2DBound<In, Index, Filters, K, S, P, A, W, D>;
     static_assert(FloatTensorType<In>, "mote: Conv2D with float weights needs a float32 input");
     using output = FloatTensor<Base::out_shape>;
+    static constexpr const char* kernel = "reference float32";  // the only float path
     static constexpr std::size_t weight_bytes = (W.values.size() + W.bias.size()) * sizeof(float);
     static void run(const float* in, float* out, std::byte*) {
         const auto r = quant::activation_range_float(A);

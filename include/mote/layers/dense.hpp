@@ -54,6 +54,9 @@ struct DenseInt8 : DenseBound<In, Index, Units, A, W> {
     static constexpr bool compact =
         !config::reference_kernels && kernels::compacts<W, Units, Base::inputs>();
     using Compact = kernels::CompactPlan<W, Units, Base::inputs, requant>;
+    static constexpr const char* kernel = config::reference_kernels ? "reference"
+                                          : compact                 ? "compact GEMM"
+                                                                    : "row dots";
     // Flash: the weights plus the per-channel record the selected kernels read.
     static constexpr std::size_t weight_bytes = [] {
         if constexpr (config::reference_kernels)
@@ -90,6 +93,7 @@ struct DenseInt8Rows : DenseBound<In, Index, Units, A, W> {
     using output = Reshaped<typename Conv::output, Base::out_shape>;
     static constexpr std::size_t weight_bytes = Conv::weight_bytes;
     static constexpr std::size_t scratch_bytes = Conv::scratch_bytes;
+    static constexpr const char* kernel = Conv::kernel;
     static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
         Conv::run(in, out, scratch);
     }
@@ -100,6 +104,7 @@ struct DenseFloat : DenseBound<In, Index, Units, A, W> {
     using Base = DenseBound<In, Index, Units, A, W>;
     static_assert(FloatTensorType<In>, "mote: Dense with float weights needs a float32 input");
     using output = FloatTensor<Base::out_shape>;
+    static constexpr const char* kernel = "reference float32";  // the only float path
     static constexpr std::size_t weight_bytes = (W.values.size() + W.bias.size()) * sizeof(float);
     static void run(const float* in, float* out, std::byte*) {
         const auto r = quant::activation_range_float(A);

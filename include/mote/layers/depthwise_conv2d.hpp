@@ -47,6 +47,7 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
     static constexpr bool fast =
         !config::reference_kernels && kernels::depthwise_supported(Base::geometry, M);
     static constexpr auto params = kernels::channel_params(requant);
+    static constexpr const char* kernel = fast ? "depthwise taps" : "reference";
     // Flash: the weights plus the per-channel record the selected kernel reads.
     static constexpr std::size_t weight_bytes =
         W.values.size() + (fast ? sizeof(params.bias) + sizeof(params.q)
@@ -68,6 +69,7 @@ struct DepthwiseFloat : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
     using Base = DepthwiseBound<In, Index, M, K, S, P, A, W, D>;
     static_assert(FloatTensorType<In>, "mote: DepthwiseConv2D with float weights needs a float32 input");
     using output = FloatTensor<Base::out_shape>;
+    static constexpr const char* kernel = "reference float32";  // the only float path
     static constexpr std::size_t weight_bytes = (W.values.size() + W.bias.size()) * sizeof(float);
     static void run(const float* in, float* out, std::byte*) {
         const auto r = quant::activation_range_float(A);

@@ -42,6 +42,8 @@ struct ElementwiseJoin<type_list<A0, A1>, Index, Kind, A, OutQ> : LayerFacts {
     using output = Tensor<A0::shape, typename A0::value_type,
                           int8 ? scale_bits(out_quant) : 0u, int8 ? out_quant.zero_point : 0>;
     static constexpr int n = A0::elements;
+    static constexpr const char* kernel =
+        int8 && Kind == JoinKind::add && !config::reference_kernels ? "vector add" : "reference";
 
     static void run(const std::int8_t* a, const std::int8_t* b, std::int8_t* out, std::byte*)
         requires Int8TensorType<A0>

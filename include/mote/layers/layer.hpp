@@ -4,6 +4,8 @@
 //   using input  = In;               // a tensor type, or a type_list of them for joins
 //   using output = <tensor type>;
 //   static constexpr const char* name;
+//   static constexpr const char* kernel;   // the code path run() takes on this build, where
+//                                          // there is a choice (LayerFacts: "reference")
 //   static void run(const in_t* ..., out_t* out, std::byte* scratch);   // unless alias
 // A layer that keeps state between runs (state_bytes > 0) instead provides
 //   static constexpr void init_state(std::byte* state);   // its value before the first run
@@ -27,6 +29,7 @@ struct LayerFacts {
     static constexpr bool alias = false;             // output is a view of the input buffer
     static constexpr std::size_t state_bytes = 0;    // Net::State bytes kept between runs
     using state_key = void;                          // void: a state region of its own
+    static constexpr const char* kernel = "reference";
 };
 
 namespace detail {

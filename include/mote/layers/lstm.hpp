@@ -67,6 +67,7 @@ struct LstmInt8 : LstmBound<In, Index, Units, W, TimeMajor> {
     static_assert(params.error == nullptr);  // evaluated (and reported) with the layer
     static constexpr reference::LstmInt8View view = reference::view_of(params, W);
     using Plan = kernels::LstmPlan<W, Units, Base::inputs, params>;
+    static constexpr const char* kernel = config::reference_kernels ? "reference" : "gate row dots";
     // Flash: the weights plus the folded biases and the scalar parameters the selected kernel
     // reads.
     static constexpr std::size_t weight_bytes = [] {
@@ -106,6 +107,7 @@ struct LstmFloat : LstmBound<In, Index, Units, W, TimeMajor> {
     static_assert(FloatTensorType<In>, "mote: LSTM with float weights needs a float32 input");
     static_assert(checked(reference::check_lstm_float(W)).error == nullptr);
     using output = FloatTensor<Base::out_shape>;
+    static constexpr const char* kernel = "reference float32";  // the only float path
     static constexpr std::size_t weight_bytes =
         (Base::weight_count + lstm_gate_count * Units) * sizeof(float);
     static constexpr std::size_t state_bytes = 2 * Base::state_units * sizeof(float);

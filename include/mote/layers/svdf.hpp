@@ -6,8 +6,10 @@
 #include <span>
 #include <type_traits>
 
+#include "mote/core/config.hpp"
 #include "mote/core/diagnostics.hpp"
 #include "mote/kernels/reference/svdf.hpp"
+#include "mote/kernels/svdf.hpp"
 #include "mote/layers/layer.hpp"
 
 namespace mote {
@@ -51,8 +53,18 @@ struct SvdfInt8 : SvdfBound<In, Index, Units, Rank, Memory, W> {
     static_assert(params.error == nullptr);  // evaluated (and reported) with the layer
     static constexpr std::uint64_t macs =
         static_cast<std::uint64_t>(shape.batches) * Base::filters * (shape.inputs + Memory);
-    static constexpr std::size_t weight_bytes =
-        W.feature.size() + W.time.size() * sizeof(std::int16_t) + W.bias.size() * sizeof(std::int32_t);
+    static constexpr bool fast = !config::reference_kernels && kernels::svdf_fits_int32(shape.inputs);
+    using Plan = kernels::SvdfPlan<W, shape, params>;
+    static constexpr const char* kernel = fast ? "feature row dots" : "reference";
+    static constexpr std::size_t weight_bytes = [] {
+        if constexpr (fast) return Plan::flash_bytes;
+        else return W.feature.size() + W.time.size() * sizeof(std::int16_t) +
+                    W.bias.size() * sizeof(std::int32_t);
+    }();
+    static constexpr std::size_t scratch_bytes = [] {
+        if constexpr (fast) return Plan::scratch_bytes;
+        else return std::size_t{0};
+    }();
     static constexpr std::size_t state_bytes =
         static_cast<std::size_t>(shape.batches) * Base::filters * Memory * sizeof(std::int16_t);
 
@@ -60,10 +72,13 @@ struct SvdfInt8 : SvdfBound<In, Index, Units, Rank, Memory, W> {
     static constexpr void init_state(std::byte* state) {
         for (std::size_t i = 0; i < state_bytes; ++i) state[i] = std::byte{0};
     }
-    static void run(const std::int8_t* in, std::int8_t* out, std::byte*, std::byte* state) {
-        reference::svdf(params, shape, in, W.feature.data(), W.time.data(),
-                        W.bias.empty() ? nullptr : W.bias.data(),
-                        reinterpret_cast<std::int16_t*>(state), out);
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch, std::byte* state) {
+        auto* s = reinterpret_cast<std::int16_t*>(state);
+        if constexpr (fast)
+            Plan::run(in, out, s, scratch);
+        else
+            reference::svdf(params, shape, in, W.feature.data(), W.time.data(),
+                            W.bias.empty() ? nullptr : W.bias.data(), s, out);
     }
 };
 

@@ -3,8 +3,10 @@
 // chunks (a line at a time), e.g. a UART writer on a device or std::fputs on a host.
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <utility>
 
+#include "mote/core/config.hpp"
 #include "mote/core/shape.hpp"
 
 namespace mote {
@@ -51,6 +53,14 @@ struct Line {
 
 }  // namespace detail
 
+// A layer holding more than 5 % of the model's MACs that runs a reference kernel on a build
+// with optimized kernels: describe() marks it; tests/golden and tests/target fail on it.
+template <class Net, class Row>
+constexpr bool costly_reference_layer(const Row& row) {
+    return !config::reference_kernels && row.macs * 20 > Net::macs &&
+           std::string_view(row.kernel) == "reference";
+}
+
 namespace detail {
 template <std::size_t I, class Sink>
 void describe_output(Sink& sink, Shape shape) {
@@ -67,7 +77,7 @@ void describe_output(Sink& sink, Shape shape) {
 template <class Net, class Sink>
 void describe(Sink&& sink) {
     detail::Line head;
-    head.put("  #  layer            output             MACs   weights B   arena B\n");
+    head.put("  #  layer            output             MACs   weights B   arena B  kernel\n");
     sink(head.text);
     const auto rows = Net::layer_info();
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -80,6 +90,9 @@ void describe(Sink&& sink) {
         l.put_uint_right(rows[i].macs, 44);
         l.put_uint_right(rows[i].weight_bytes, 54);
         l.put_uint_right(rows[i].live_bytes, 64);
+        l.put("  ");
+        l.put(rows[i].kernel);
+        if (costly_reference_layer<Net>(rows[i])) l.put(" (slow: > 5 % of MACs)");
         if (rows[i].state_bytes != 0) {
             l.put("   state ");
             l.put_uint(rows[i].state_bytes);
@@ -109,6 +122,12 @@ void describe(Sink&& sink) {
     note.put_uint(Net::input_bytes);
     note.put(" B is the caller's buffer\n");
     sink(note.text);
+    detail::Line kernels;
+    kernels.put("kernels: ");
+    kernels.put(config::isa_name(config::isa));
+    if (config::wide_weights) kernels.put(", int16 GEMM weights");
+    kernels.put(" (this build)\n");
+    sink(kernels.text);
     if constexpr (Net::stateful) {
         detail::Line st;
         st.put("state ");

@@ -25,6 +25,7 @@ struct LayerInfo {
     std::size_t live_bytes;    // arena bytes in use while this layer runs
     std::size_t state_bytes;   // bytes it keeps between runs (Net::State)
     bool alias;                // free at run time (a view of its input)
+    const char* kernel;        // the code path it runs on this build ("view" for an alias)
 };
 
 // Net::output of a model with several outputs: name them with Net::output_at<I>.
@@ -262,7 +263,8 @@ struct Model {
                 type_at_t<I, steps>::layer::name, type_at_t<I, steps>::layer::output::shape,
                 type_at_t<I, steps>::layer::macs, type_at_t<I, steps>::layer::weight_bytes,
                 live_bytes_at(static_cast<int>(I)), type_at_t<I, steps>::layer::state_bytes,
-                type_at_t<I, steps>::layer::alias}...};
+                type_at_t<I, steps>::layer::alias,
+                type_at_t<I, steps>::layer::alias ? "view" : type_at_t<I, steps>::layer::kernel}...};
         }(std::make_index_sequence<layer_count>{});
     }
 
