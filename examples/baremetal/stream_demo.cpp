@@ -1,5 +1,6 @@
 // A streaming model on the target, frame after frame: each inference reads the next input frame
 // and the state the previous ones left (ring buffers of a wake-word model, an LSTM's h and c).
+// A model without state runs each frame on its own (e.g. one input of a larger model).
 //
 //   -append "FRAMES.in.bin [WANT.out.bin]"   frames back to back (raw, NHWC), read through
 //                                            semihosting; WANT: TFLite Micro's outputs for the
@@ -7,7 +8,8 @@
 //
 // Built per model (examples/baremetal/CMakeLists.txt) with MOTE_DEMO_HEADER, MOTE_DEMO_NS and
 // MOTE_DEMO_NAME. Prints each frame's output and instructions, then the state, arena, stack and
-// memory; the `mote-bench:` lines are what bench/run collects.
+// memory, and where the instructions of the first frame go, layer by layer (one more run, on a
+// reset state); the `mote-bench:` lines are what bench/run collects.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include <span>
 
 #include "demo_print.hpp"
+#include "layer_profile.hpp"
 #include "mote_board.hpp"
 #include MOTE_DEMO_HEADER
 
@@ -23,14 +26,26 @@ namespace {
 using Net = MOTE_DEMO_NS::Model;
 using In = typename Net::template input<0>;
 using Out = typename Net::output;
-static_assert(Net::stateful, "stream_demo runs models that keep state between inferences");
+static_assert(Net::input_count == 1 && Net::output_count == 1, "stream_demo feeds one input, reads one output");
 
 // At most 32 frames, at most 32 KiB of them.
 constexpr std::size_t max_frames = std::clamp<std::size_t>(32768 / In::bytes, 1, 32);
 alignas(16) std::byte frames[max_frames * In::bytes + 1];
 alignas(16) std::byte want[max_frames * Out::bytes + 1];
 typename Net::Arena arena;
-typename Net::State state;
+typename Net::State state;   // stateful models only
+
+template <class N, class... Observer>
+const typename Out::value_type* infer(const std::byte* frame, Observer&... observer) {
+    const auto* in = reinterpret_cast<const typename In::value_type*>(frame);
+    if constexpr (N::stateful) {
+        if constexpr (sizeof...(Observer) == 0) return N::run(arena, state, in);
+        else return N::run_observed(observer..., arena, state, in);
+    } else {
+        if constexpr (sizeof...(Observer) == 0) return N::run(arena, in);
+        else return N::run_observed(observer..., arena, in);
+    }
+}
 
 }  // namespace
 
@@ -64,8 +79,7 @@ int main() {
     std::size_t differ = 0;
     for (std::size_t f = 0; f < count; ++f) {
         const auto start = mote::board::instructions();
-        const auto* out = Net::run(arena, state,
-                                   reinterpret_cast<const typename In::value_type*>(frames + f * In::bytes));
+        const auto* out = infer<Net>(frames + f * In::bytes);
         const auto instructions = mote::board::instructions() - start;
         total += instructions;
         if (f == 0) first = instructions;
@@ -94,5 +108,9 @@ int main() {
     mote::board::report("macs", Net::macs);
     mote::board::report("arena_bytes", Net::arena_bytes);
     mote::board::report("state_bytes", Net::state_bytes);
+    static demo::LayerProfile<Net> profile;
+    Net::reset(state);
+    infer<Net>(frames, profile);
+    demo::print_profile<Net>(profile);
     return differ == 0 ? 0 : 1;
 }

@@ -130,10 +130,11 @@ int main() {
           mote::board::stack_peak(), " B\n");
     int fallbacks = 0;
     const auto rows = Net::layer_info();
+    constexpr std::uint64_t total_macs = Net::macs > 0 ? Net::macs : 1;  // a MAC-free model has none
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!mote::costly_reference_layer<Net>(rows[i])) continue;
         print("FAIL kernel fallback: layer ", i, " ", rows[i].name, " holds ",
-              rows[i].macs * 100 / Net::macs, " % of the MACs and runs the reference kernel\n");
+              rows[i].macs * 100 / total_macs, " % of the MACs and runs the reference kernel\n");
         ++fallbacks;
     }
     return failed == 0 && fallbacks == 0 ? 0 : 1;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <mote/mote.hpp>
 
@@ -87,4 +88,30 @@ TEST_CASE("describe() renders one row per layer and the totals", "[model][descri
     CHECK(text.find(mote::config::reference_kernels ? "reference" : "GEMM") != std::string::npos);
     CHECK(text.find(std::string("kernels: ") + mote::config::isa_name(mote::config::isa)) !=
           std::string::npos);
+}
+
+namespace {
+// Records the order of the observer's calls: +i at begin(i), -(i + 1) at end(i).
+struct Recorder {
+    std::vector<long> calls;
+    void begin(std::size_t i) { calls.push_back(static_cast<long>(i)); }
+    void end(std::size_t i) { calls.push_back(-static_cast<long>(i) - 1); }
+};
+}  // namespace
+
+TEST_CASE("run_observed brackets every layer in order and gives run's outputs", "[model]") {
+    STATIC_REQUIRE(mote::LayerObserver<Recorder>);
+    std::array<std::int8_t, 6 * 7 * 4> in{};
+    for (std::size_t i = 0; i < in.size(); ++i) in[i] = static_cast<std::int8_t>(i * 13 % 256 - 128);
+    static g::ShortcutFirst::Arena arena;
+    std::array<std::int8_t, g::ShortcutFirst::output::elements> plain{};
+    std::memcpy(plain.data(), g::ShortcutFirst::run(arena, in.data()), plain.size());
+    Recorder r;
+    const std::int8_t* observed = g::ShortcutFirst::run_observed(r, arena, in.data());
+    REQUIRE(std::memcmp(observed, plain.data(), plain.size()) == 0);
+    REQUIRE(r.calls.size() == 2 * g::ShortcutFirst::layer_count);
+    for (std::size_t i = 0; i < g::ShortcutFirst::layer_count; ++i) {
+        CHECK(r.calls[2 * i] == static_cast<long>(i));
+        CHECK(r.calls[2 * i + 1] == -static_cast<long>(i) - 1);
+    }
 }

@@ -21,7 +21,8 @@ TEST_CASE("relu golden: every case and sample matches TFLM", "[golden][relu]") {
         const int n = elements_of(in);
         for (const Sample& s : samples_of(*c)) {
             std::vector<std::int8_t> got(static_cast<std::size_t>(n));
-            reference::relu(p, as_int8(s.input), got.data(), n);
+            const std::int8_t* x = as_int8(s.input);
+            for (int i = 0; i < n; ++i) got[static_cast<std::size_t>(i)] = reference::relu_value(p, x[i]);
             check_int8_output(s, got);
         }
     }

@@ -1,8 +1,13 @@
 // LOGISTIC and TANH reference kernels: bit-exact against TFLM, plus properties.
+#include "mote/kernels/lookup.hpp"
+#include "mote/layers/hard_swish.hpp"
+#include "mote/layers/leaky_relu.hpp"
+#include "mote/layers/logistic_tanh.hpp"
 #include "mote/kernels/reference/logistic.hpp"
 #include "mote/kernels/reference/tanh.hpp"
 
 #include <cmath>
+#include <string_view>
 #include <vector>
 
 #include "ops_check.hpp"
@@ -23,9 +28,11 @@ TEST_CASE("logistic golden: every case and sample matches TFLM", "[golden][logis
         const int n = elements_of(in);
         for (const Sample& s : samples_of(*c)) {
             std::vector<std::int8_t> got(static_cast<std::size_t>(n));
-            reference::logistic(p, as_int8(s.input), got.data(), n);
+            const std::int8_t* x = as_int8(s.input);
+            for (int i = 0; i < n; ++i) got[static_cast<std::size_t>(i)] = reference::logistic_value(p, x[i]);
             check_int8_output(s, got);
-            reference::logistic(reference::make_logistic_table(p), as_int8(s.input), got.data(), n);
+            const auto table = kernels::int8_table<std::int8_t>([&](std::int8_t q) { return reference::logistic_value(p, q); });
+            kernels::lookup(table, x, got.data(), n);
             check_int8_output(s, got);
         }
     }
@@ -44,9 +51,11 @@ TEST_CASE("tanh golden: every case and sample matches TFLM", "[golden][tanh]") {
         const int n = elements_of(in);
         for (const Sample& s : samples_of(*c)) {
             std::vector<std::int8_t> got(static_cast<std::size_t>(n));
-            reference::tanh(p, as_int8(s.input), got.data(), n);
+            const std::int8_t* x = as_int8(s.input);
+            for (int i = 0; i < n; ++i) got[static_cast<std::size_t>(i)] = reference::tanh_value(p, x[i]);
             check_int8_output(s, got);
-            reference::tanh(reference::make_tanh_table(p), as_int8(s.input), got.data(), n);
+            const auto table = kernels::int8_table<std::int8_t>([&](std::int8_t q) { return reference::tanh_value(p, q); });
+            kernels::lookup(table, x, got.data(), n);
             check_int8_output(s, got);
         }
     }
@@ -124,17 +133,40 @@ TEST_CASE("logistic/tanh float: match the float formulas", "[logistic][tanh]") {
     CHECK(t[2] == std::tanh(-1.0f));
 }
 
-TEST_CASE("logistic/tanh int8: compile-time tables equal the kernels", "[logistic][tanh]") {
-    static constexpr auto lp = reference::make_logistic_params({0.08f, 10}, {1.0f / 256, -128});
-    static constexpr auto tp = reference::make_tanh_params({0.05f, 20}, {1.0f / 128, 0});
-    static constexpr auto lt = reference::make_logistic_table(lp);
-    static constexpr auto tt = reference::make_tanh_table(tp);
-    std::int8_t all[256], a[256], b[256];
+namespace elementwise {
+using namespace mote;
+inline constexpr QuantParams in_q{0.08f, 10};
+inline constexpr QuantParams out_q{0.05f, -7};
+inline constexpr LeakyReluParams leaky{0.15f};
+using In = Tensor<Shape{1, 1, 256}, std::int8_t, scale_bits(in_q), 10>;
+
+// Runs layer L over every int8 value and compares each byte with the scalar function.
+template <class L, class ValueOf>
+void check_every_value(ValueOf value_of) {
+    INFO(L::name << " (" << L::kernel << ")");
+    CHECK(std::string_view(L::kernel) == (config::reference_kernels ? "reference" : "lookup table"));
+    std::int8_t all[256], got[256];
     for (int k = 0; k < 256; ++k) all[k] = static_cast<std::int8_t>(k - 128);
-    reference::logistic(lp, all, a, 256);
-    reference::logistic(lt, all, b, 256);
-    for (int k = 0; k < 256; ++k) CHECK(a[k] == b[k]);
-    reference::tanh(tp, all, a, 256);
-    reference::tanh(tt, all, b, 256);
-    for (int k = 0; k < 256; ++k) CHECK(a[k] == b[k]);
+    L::run(all, got, nullptr);
+    for (int k = 0; k < 256; ++k) {
+        INFO("input " << k - 128);
+        REQUIRE(got[k] == value_of(all[k]));
+    }
+}
+}  // namespace elementwise
+
+TEST_CASE("int8 element-wise layers: every input byte maps as the reference function does",
+          "[logistic][tanh][activation]") {
+    using namespace elementwise;
+    using Lg = Logistic::bind<In, -1>;
+    using Th = Tanh::bind<In, -1>;
+    using Re = ReLU<out_q>::bind<In, -1>;
+    using Lk = LeakyRelu<leaky, out_q>::bind<In, -1>;
+    using Hs = HardSwish<out_q>::bind<In, -1>;
+    check_every_value<Lg>([](std::int8_t q) { return reference::logistic_value(Lg::params, q); });
+    check_every_value<Th>([](std::int8_t q) { return reference::tanh_value(Th::params, q); });
+    check_every_value<Re>([](std::int8_t q) { return reference::relu_value(Re::params, q); });
+    check_every_value<Lk>([](std::int8_t q) { return reference::leaky_relu_value(Lk::params, q); });
+    check_every_value<Hs>([](std::int8_t q) { return reference::hard_swish_value(Hs::params, q); });
+    CHECK(Lk::weight_bytes == (config::reference_kernels ? 0u : 256u));
 }

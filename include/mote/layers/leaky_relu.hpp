@@ -20,12 +20,16 @@ struct LeakyRelu {
         using typename detail::ElementwiseFacts<In, OutQ>::output;
         using detail::ElementwiseFacts<In, OutQ>::out_quant;
         static constexpr const char* name = "LeakyRelu";
+        static constexpr reference::LeakyReluParams params =
+            detail::int8_params<Int8TensorType<In>, reference::LeakyReluParams>(
+                [] { return reference::make_leaky_relu_params(In::quant, out_quant, P.alpha); });
+        using Map = detail::Int8Map<reference::leaky_relu_value, params>;
+        static constexpr const char* kernel = Int8TensorType<In> ? Map::kernel : "reference float32";
+        static constexpr std::size_t weight_bytes = Int8TensorType<In> ? Map::flash_bytes : 0;
         static void run(const std::int8_t* in, std::int8_t* out, std::byte*)
             requires Int8TensorType<In>
         {
-            static constexpr reference::LeakyReluParams p =
-                detail::checked(reference::make_leaky_relu_params(In::quant, out_quant, P.alpha));
-            reference::leaky_relu(p, in, out, In::elements);
+            Map::run(in, out, In::elements);
         }
         static void run(const float* in, float* out, std::byte*)
             requires FloatTensorType<In>

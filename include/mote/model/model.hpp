@@ -28,6 +28,22 @@ struct LayerInfo {
     const char* kernel;        // the code path it runs on this build ("view" for an alias)
 };
 
+// What Net::run_observed calls around each step: begin(i) before layer i runs, end(i) after it
+// (layer i of layer_info(); an alias layer runs nothing). E.g. per-layer instruction counts on a
+// device (examples/baremetal/stream_demo.cpp).
+template <class O>
+concept LayerObserver = requires(O& o, std::size_t layer) {
+    o.begin(layer);
+    o.end(layer);
+};
+
+namespace detail {
+struct NoObserver {
+    static void begin(std::size_t) {}
+    static void end(std::size_t) {}
+};
+}  // namespace detail
+
 // Net::output of a model with several outputs: name them with Net::output_at<I>.
 struct SeveralOutputs;
 
@@ -280,14 +296,28 @@ struct Model {
         static_assert(!stateful,
                       "mote: this model keeps state between runs (Net::State): call "
                       "Net::run(arena, state, inputs...)");
-        return run_steps<In...>(arena.bytes, nullptr, inputs...);
+        detail::NoObserver none;
+        return run_steps<In...>(none, arena.bytes, nullptr, inputs...);
     }
 
     // Runs one inference of a stateful model, reading and updating `state`.
     template <class... In>
         requires stateful
     static result run(Arena& arena, State& state, const In*... inputs) {
-        return run_steps<In...>(arena.bytes, state.bytes.data(), inputs...);
+        detail::NoObserver none;
+        return run_steps<In...>(none, arena.bytes, state.bytes.data(), inputs...);
+    }
+
+    // run(), with observer.begin(i) / observer.end(i) around each layer i.
+    template <LayerObserver O, class... In>
+    static result run_observed(O& observer, Arena& arena, const In*... inputs) {
+        static_assert(!stateful, "mote: this model keeps state: call run_observed(observer, arena, state, ...)");
+        return run_steps<In...>(observer, arena.bytes, nullptr, inputs...);
+    }
+    template <LayerObserver O, class... In>
+        requires stateful
+    static result run_observed(O& observer, Arena& arena, State& state, const In*... inputs) {
+        return run_steps<In...>(observer, arena.bytes, state.bytes.data(), inputs...);
     }
 
     // Raw bytes in, raw bytes out: the inputs concatenated in model order (NHWC, little-endian),
@@ -309,14 +339,14 @@ private:
                       "mote: run() input pointer types must match the model's input tensors");
     }
 
-    template <class... In>
-    static result run_steps(std::byte* arena, std::byte* state, const In*... inputs) {
+    template <class... In, class O>
+    static result run_steps(O& observer, std::byte* arena, std::byte* state, const In*... inputs) {
         static_assert(sizeof...(In) == static_cast<std::size_t>(input_count),
                       "mote: run() takes one pointer per model input");
         check_input_types<In...>(std::make_index_sequence<sizeof...(In)>{});
         const void* const external[] = {static_cast<const void*>(inputs)...};
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            (execute<I>(arena, state, external), ...);
+            ((observer.begin(I), execute<I>(arena, state, external), observer.end(I)), ...);
         }(std::make_index_sequence<layer_count>{});
         return [&]<std::size_t... I>(std::index_sequence<I...>) -> result {
             return result{output_pointer<I>(arena)...};
@@ -329,7 +359,8 @@ private:
             std::size_t offset = 0;
             const void* ptrs[] = {(offset += type_at_t<I, input_tensors>::bytes,
                                    inputs + offset - type_at_t<I, input_tensors>::bytes)...};
-            run_steps(arena, state,
+            detail::NoObserver none;
+            run_steps(none, arena, state,
                       static_cast<const typename type_at_t<I, input_tensors>::value_type*>(ptrs[I])...);
         }(std::make_index_sequence<input_tensors::size>{});
         std::size_t offset = 0;

@@ -50,10 +50,6 @@ constexpr std::int8_t relu_value(const ReluParams& p, std::int8_t q) {
     return static_cast<std::int8_t>(v);
 }
 
-constexpr void relu(const ReluParams& p, const std::int8_t* in, std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = relu_value(p, in[i]);
-}
-
 struct Relu6Params {
     std::int8_t lo = -128;
     std::int8_t hi = 127;

@@ -122,10 +122,6 @@ constexpr std::int8_t hard_swish_value(const HardSwishParams& p, std::int8_t q) 
     return static_cast<std::int8_t>(v < -128 ? -128 : (v > 127 ? 127 : v));
 }
 
-constexpr void hard_swish(const HardSwishParams& p, const std::int8_t* in, std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = hard_swish_value(p, in[i]);
-}
-
 constexpr void hard_swish(const float* in, float* out, int n) {
     for (int i = 0; i < n; ++i) {
         const float x = in[i];

@@ -64,10 +64,6 @@ constexpr std::int8_t leaky_relu_value(const LeakyReluParams& p, std::int8_t q) 
     return static_cast<std::int8_t>(v);
 }
 
-constexpr void leaky_relu(const LeakyReluParams& p, const std::int8_t* in, std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = leaky_relu_value(p, in[i]);
-}
-
 constexpr void leaky_relu(float alpha, const float* in, float* out, int n) {
     for (int i = 0; i < n; ++i) out[i] = in[i] > 0.0f ? in[i] : in[i] * alpha;
 }

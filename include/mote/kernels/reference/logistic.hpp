@@ -6,7 +6,6 @@
 // x is requantized to Q4.27 (MultiplyByQuantizedMultiplier), gemmlowp's fixed-point logistic gives
 // a Q0.31 value, which is rounding-shifted right by 23 (to 1/256 units), offset by −128, clamped.
 // float: 1 for x > 16.619047…, exp(x) for x < −9, else 1 / (1 + exp(−x)), all float32.
-#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -48,24 +47,6 @@ constexpr std::int8_t logistic_value(const LogisticParams& p, std::int8_t q) {
     std::int32_t v = quant::rounding_divide_by_pot(out_q0, 31 - 8) - 128;
     v = v < -128 ? -128 : (v > 127 ? 127 : v);
     return static_cast<std::int8_t>(v);
-}
-
-constexpr void logistic(const LogisticParams& p, const std::int8_t* in, std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = logistic_value(p, in[i]);
-}
-
-// The whole int8 map as a 256-entry table (index q + 128), for layers that fold it at compile
-// time: 256 bytes of flash instead of the fixed-point evaluation per element; same bytes.
-constexpr std::array<std::int8_t, 256> make_logistic_table(const LogisticParams& p) {
-    std::array<std::int8_t, 256> t{};
-    for (int q = -128; q <= 127; ++q)
-        t[static_cast<std::size_t>(q + 128)] = logistic_value(p, static_cast<std::int8_t>(q));
-    return t;
-}
-
-constexpr void logistic(const std::array<std::int8_t, 256>& table, const std::int8_t* in,
-                        std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = table[static_cast<std::size_t>(in[i] + 128)];
 }
 
 inline void logistic(const float* in, float* out, int n) {

@@ -6,7 +6,6 @@
 // to Q4.27, gemmlowp's fixed-point tanh gives a Q0.31 value, rounding-shifted right by 24 (to
 // 1/128 units) and clamped to [−128, 127].
 // float: std::tanh in float32.
-#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -48,23 +47,6 @@ constexpr std::int8_t tanh_value(const TanhParams& p, std::int8_t q) {
     std::int32_t v = quant::rounding_divide_by_pot(out_q0, 31 - 7);
     v = v < -128 ? -128 : (v > 127 ? 127 : v);
     return static_cast<std::int8_t>(v);
-}
-
-constexpr void tanh(const TanhParams& p, const std::int8_t* in, std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = tanh_value(p, in[i]);
-}
-
-// The whole int8 map as a 256-entry table (index q + 128), foldable at compile time.
-constexpr std::array<std::int8_t, 256> make_tanh_table(const TanhParams& p) {
-    std::array<std::int8_t, 256> t{};
-    for (int q = -128; q <= 127; ++q)
-        t[static_cast<std::size_t>(q + 128)] = tanh_value(p, static_cast<std::int8_t>(q));
-    return t;
-}
-
-constexpr void tanh(const std::array<std::int8_t, 256>& table, const std::int8_t* in,
-                    std::int8_t* out, int n) {
-    for (int i = 0; i < n; ++i) out[i] = table[static_cast<std::size_t>(in[i] + 128)];
 }
 
 inline void tanh(const float* in, float* out, int n) {
