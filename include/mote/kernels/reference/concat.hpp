@@ -6,6 +6,7 @@
 // the axis (`outer` of them), each input in turn copies its contiguous block (its extent along
 // the axis times the dimensions after it). Along channels: outer = h·w, block = that input's c.
 #include <cstdint>
+#include <cstring>
 
 #include "mote/core/quant_params.hpp"
 #include "mote/core/shape.hpp"
@@ -36,11 +37,11 @@ constexpr int concat_block(Shape s, Axis axis) {
 
 // `count` inputs of blocks[k] elements per outer step each; out has outer · Σ blocks[k].
 template <class T>
-constexpr void concat(const T* const* inputs, const int* blocks, int count, int outer, T* out) {
+inline void concat(const T* const* inputs, const int* blocks, int count, int outer, T* out) {
     for (int o = 0; o < outer; ++o) {
         for (int k = 0; k < count; ++k) {
-            const T* src = inputs[k] + o * blocks[k];
-            for (int i = 0; i < blocks[k]; ++i) *out++ = src[i];
+            std::memcpy(out, inputs[k] + o * blocks[k], static_cast<std::size_t>(blocks[k]) * sizeof(T));
+            out += blocks[k];
         }
     }
 }
