@@ -100,7 +100,8 @@ void check_lstm(int trial, Counts& counts) {
     k::pack_weights(P::layout, ux.data(), px.data(), rows, kx);
     k::pack_weights(P::layout, uh.data(), ph.data(), rows, kh);
     const auto bias = k::lstm_unit_major_bias(params);
-    const k::LstmView<P> view{px.data(), ph.data(), bias.input.data(), bias.recurrent.data(), params.quant};
+    const k::LstmView<P> view{px.data(), ph.data(), bias.input.data(), bias.recurrent.data(),
+                             k::lstm_fast_quant(params.quant)};
 
     const std::size_t rows_total = static_cast<std::size_t>(d.batch) * d.time;
     const auto in = random_values<std::int8_t>(rows_total * d.inputs, -128, 127);
@@ -202,7 +203,7 @@ TEST_CASE("LSTM layer runs the selected kernel within its declared flash and scr
         // the scalar parameters.
         CHECK(Plan::flash_bytes ==
               4 * U * (k::lstm_k(I) + k::lstm_k(U)) * sizeof(k::weight_t<k::Primitives>) +
-                  2 * 4 * U * sizeof(std::int32_t) + sizeof(ref::LstmInt8Quant));
+                  2 * 4 * U * sizeof(std::int32_t) + sizeof(ref::LstmInt8QuantOf<k::ChannelQ>));
     }
 
     const auto x = codes<B * T * I, std::int8_t>(99, 127);

@@ -10,7 +10,8 @@
 // gates per dot_1x4. Where the set widens columns to int16 (DSP, x86), x and h are widened once
 // per row into scratch and every row is zero-padded to a multiple of 8 with the padded column
 // elements zero, so the SIMD loops run without scalar tails (micro speech: 257 inputs → 264).
-// Sums start at the folded biases in the same unit-major order.
+// Sums start at the folded biases in the same unit-major order. The unit's eleven
+// requantizations use kernels/requant.hpp's merged rounding (ChannelQ), the same bits.
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include "mote/kernels/fully_connected.hpp"
 #include "mote/kernels/pack.hpp"
 #include "mote/kernels/primitives.hpp"
+#include "mote/kernels/requant.hpp"
 #include "mote/kernels/reference/lstm.hpp"
 
 namespace mote::kernels {
@@ -49,8 +51,26 @@ struct LstmView {
     const weight_t<P>* recurrent_weights;  // [4·units, lstm_k(units)], unit-major
     const std::int32_t* input_bias;        // folded, [4·units], unit-major
     const std::int32_t* recurrent_bias;    // folded, [4·units], unit-major
-    reference::LstmInt8Quant quant;
+    reference::LstmInt8QuantOf<ChannelQ> quant;
 };
+
+// The reference parameters with every multiplier as a ChannelQ.
+constexpr reference::LstmInt8QuantOf<ChannelQ> lstm_fast_quant(const reference::LstmInt8Quant& q) {
+    const auto fast = [](quant::Multiplier m) { return channel_q(m.multiplier, m.exponent); };
+    reference::LstmInt8QuantOf<ChannelQ> f{};
+    for (std::size_t k = 0; k < lstm_gate_count; ++k) {
+        f.input_to_gate[k] = fast(q.input_to_gate[k]);
+        f.recurrent_to_gate[k] = fast(q.recurrent_to_gate[k]);
+    }
+    f.forget_times_cell = fast(q.forget_times_cell);
+    f.input_times_cell_gate = fast(q.input_times_cell_gate);
+    f.hidden = fast(q.hidden);
+    f.cell_tanh = q.cell_tanh;
+    f.clip_cell = q.clip_cell;
+    f.cell_clip = q.cell_clip;
+    f.hidden_zero_point = q.hidden_zero_point;
+    return f;
+}
 
 // dst[(4u + k)·K + i] = the i-th weight of gate k's row u (zero for i >= cols).
 constexpr void lstm_unit_major(const LstmWeights& w, bool recurrent, int units, int cols,
@@ -142,10 +162,11 @@ struct LstmPlan {
         lstm_packed<W, true, Units, Units, kh, P::layout, weight_t<P>>;
     static constexpr LstmUnitMajorBias<Units> bias = lstm_unit_major_bias(Params);
     static constexpr LstmView<P> view{input_weights.data(), recurrent_weights.data(),
-                                      bias.input.data(), bias.recurrent.data(), Params.quant};
+                                      bias.input.data(), bias.recurrent.data(),
+                                      lstm_fast_quant(Params.quant)};
     static constexpr std::size_t flash_bytes =
         gemm_weight_bytes<P>(input_weights.size() + recurrent_weights.size()) + sizeof(bias) +
-        sizeof(Params.quant);
+        sizeof(view.quant);
     static constexpr std::size_t scratch_bytes = lstm_scratch_bytes<P>(Inputs, Units);
 
     static void run(const reference::LstmDims& d, const std::int8_t* in, std::int8_t* out,

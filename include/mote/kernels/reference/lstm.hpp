@@ -132,18 +132,23 @@ inline constexpr const char* cell_clip_error = "mote: LSTM: cell_clip must be fi
 
 // --- int8x8_16 -------------------------------------------------------------------------------
 
-// The scalar part of the int8 parameters (no per-unit data).
-struct LstmInt8Quant {
-    std::array<quant::Multiplier, lstm_gate_count> input_to_gate{};      // s_x·s_w / 2^-12
-    std::array<quant::Multiplier, lstm_gate_count> recurrent_to_gate{};  // s_h·s_r / 2^-12
-    quant::Multiplier forget_times_cell{};      // 2^-15·s_c / s_c
-    quant::Multiplier input_times_cell_gate{};  // 2^-15·2^-15 / s_c
-    quant::Multiplier hidden{};                 // 2^-15·2^-15 / s_h
+// The scalar part of the int8 parameters (no per-unit data). M: how a multiplier is held, for
+// `requantize(x, m)` found by argument-dependent lookup: quant::Multiplier here; the optimized
+// kernel holds the same values as kernels::ChannelQ (kernels/lstm.hpp), which requantizes to
+// the same bits in fewer instructions.
+template <class M>
+struct LstmInt8QuantOf {
+    std::array<M, lstm_gate_count> input_to_gate{};      // s_x·s_w / 2^-12
+    std::array<M, lstm_gate_count> recurrent_to_gate{};  // s_h·s_r / 2^-12
+    M forget_times_cell{};      // 2^-15·s_c / s_c
+    M input_times_cell_gate{};  // 2^-15·2^-15 / s_c
+    M hidden{};                 // 2^-15·2^-15 / s_h
     Int16ActivationScaling cell_tanh{};
     bool clip_cell = false;
     std::int16_t cell_clip = 0;  // in cell-state units
     std::int32_t hidden_zero_point = 0;
 };
+using LstmInt8Quant = LstmInt8QuantOf<quant::Multiplier>;
 
 template <int Units>
 struct LstmInt8Params {
@@ -279,12 +284,13 @@ constexpr std::int32_t clamp_int16(std::int32_t v) {
 }
 
 // A gate's pre-activation, Q3.12: both FC sums requantized to 2^-12, clamped, added saturating.
-inline std::int16_t gate_input(const LstmInt8Quant& q, LstmGate gate, std::int32_t from_input,
+template <class M>
+inline std::int16_t gate_input(const LstmInt8QuantOf<M>& q, LstmGate gate, std::int32_t from_input,
                                std::int32_t from_hidden) {
+    using quant::requantize;
     const auto k = static_cast<std::size_t>(gate);
-    return static_cast<std::int16_t>(
-        clamp_int16(clamp_int16(quant::requantize(from_input, q.input_to_gate[k])) +
-                    clamp_int16(quant::requantize(from_hidden, q.recurrent_to_gate[k]))));
+    return static_cast<std::int16_t>(clamp_int16(clamp_int16(requantize(from_input, q.input_to_gate[k])) +
+                                                 clamp_int16(requantize(from_hidden, q.recurrent_to_gate[k]))));
 }
 
 // Calls row(r, b) for every (time step, batch row), each batch row's steps in time order: r
@@ -305,9 +311,11 @@ void for_each_row(const LstmDims& d, RowFn row) {
 // The int16 arithmetic of one unit, shared by this kernel and the optimized one
 // (kernels/lstm.hpp): from the int32 sums of its eight products, biases included, indexed by
 // LstmGate, the new cell value (into c) and the new hidden value (returned).
-inline std::int8_t lstm_unit(const LstmInt8Quant& q, const std::int32_t* from_input,
+template <class M>
+inline std::int8_t lstm_unit(const LstmInt8QuantOf<M>& q, const std::int32_t* from_input,
                              const std::int32_t* from_hidden, std::int16_t& c) {
     using lstm_detail::clamp_int16;
+    using quant::requantize;
     const auto activation_input = [&](LstmGate g) {
         const auto k = static_cast<std::size_t>(g);
         return scale_activation_input(lstm_detail::gate_input(q, g, from_input[k], from_hidden[k]),
@@ -316,13 +324,13 @@ inline std::int8_t lstm_unit(const LstmInt8Quant& q, const std::int32_t* from_in
     const std::int32_t f = sigmoid_int16(activation_input(LstmGate::forget));
     const std::int32_t i = sigmoid_int16(activation_input(LstmGate::input));
     const std::int32_t g = tanh_int16(activation_input(LstmGate::cell));
-    std::int32_t cell = clamp_int16(clamp_int16(quant::requantize(f * c, q.forget_times_cell)) +
-                                    clamp_int16(quant::requantize(i * g, q.input_times_cell_gate)));
+    std::int32_t cell = clamp_int16(clamp_int16(requantize(f * c, q.forget_times_cell)) +
+                                    clamp_int16(requantize(i * g, q.input_times_cell_gate)));
     if (q.clip_cell) cell = std::clamp<std::int32_t>(cell, -q.cell_clip, q.cell_clip);
     c = static_cast<std::int16_t>(cell);
     const std::int32_t o = sigmoid_int16(activation_input(LstmGate::output));
     const std::int32_t t = tanh_int16(scale_activation_input(c, q.cell_tanh));
-    const std::int32_t hidden = quant::requantize(t * o, q.hidden) + q.hidden_zero_point;
+    const std::int32_t hidden = requantize(t * o, q.hidden) + q.hidden_zero_point;
     return static_cast<std::int8_t>(std::clamp<std::int32_t>(hidden, -128, 127));
 }
 
