@@ -1,9 +1,10 @@
 // The optimized kernels on the device (DSP on M4/M7, Helium on M55, portable on M3) against the
 // reference kernels, on random shapes that hit every tail (odd channels, columns not multiples of
-// 4/16, odd pixel counts, padding, strides; dilation and chunks past 32 channels for depthwise),
-// every requantization shift; and the int8 LSTM on random units, inputs, batch, time, layout,
-// zero points and states. The host twins are tests/unit/kernels_differential.cpp and
-// kernels_lstm.cpp. Exit status = number of mismatching cases.
+// 4/16, odd pixel counts, padding, strides; for depthwise: dilation, chunks past 32 channels,
+// depth multipliers 1..8 and windows up to 10×10 on every path), every requantization shift; and
+// the int8 LSTM on random units, inputs, batch, time, layout, zero points and states. The host
+// twins are tests/unit/kernels_differential.cpp and kernels_lstm.cpp. Exit status = number of
+// mismatching cases.
 #include <cstddef>
 #include <cstdint>
 
@@ -29,6 +30,9 @@ std::int8_t in[max_hw * max_hw * max_c * 2];
 std::int8_t w[max_c * max_taps], padded[max_c * (max_taps + 8)];
 alignas(8) k::weight_t<P> packed[max_c * (max_taps + 8)];
 std::int8_t expected[max_hw * max_hw * max_dw_c], got[max_hw * max_hw * max_dw_c];
+// Depthwise windows up to 10×10, C·M ≤ max_dw_c (grouped weights: C groups of up to M·100 + 3).
+static_assert(10 * 10 * max_dw_c <= sizeof w && 10 * 10 * max_dw_c <= sizeof padded &&
+              (10 * 10 + 3) * max_dw_c <= sizeof packed / sizeof packed[0] && max_hw * max_hw * max_dw_c <= sizeof in);
 std::int32_t bias[max_dw_c], mult[max_dw_c];
 std::int8_t expo[max_dw_c];
 k::ChannelQ cq[max_dw_c];
@@ -81,6 +85,30 @@ mote::WindowGeometry random_window(bool depthwise) {
     return g;
 }
 
+// Depthwise with multiplier m (C·m ≤ max_dw_c): windows up to 10×10 (80 taps and more leave the
+// stack's tap table), strides up to 3, SAME pads larger than the image, one input channel.
+mote::WindowGeometry random_depthwise_window(int m) {
+    mote::WindowGeometry g{};
+    const bool tall = uniform(0, 3) == 0;
+    g.kernel_h = tall ? uniform(5, 10) : uniform(1, 4);
+    g.kernel_w = tall ? uniform(4, 10) : uniform(1, 4);
+    g.stride_h = uniform(1, 3), g.stride_w = uniform(1, 3);
+    g.dilation_h = g.dilation_w = uniform(0, 3) == 0 ? 2 : 1;
+    const int d = g.dilation_h;
+    const auto pad = tall || uniform(0, 1) ? mote::Padding::same : mote::Padding::valid;
+    const int min_h = pad == mote::Padding::same ? 1 : (g.kernel_h - 1) * d + 1;
+    const int min_w = pad == mote::Padding::same ? 1 : (g.kernel_w - 1) * d + 1;
+    g.in_h = uniform(min_h, max_hw);  // VALID windows are at most 4×4 with dilation 2: 7 ≤ max_hw
+    g.in_w = uniform(min_w, max_hw);
+    g.in_c = uniform(0, 4) == 0 ? 1 : uniform(1, max_dw_c / m);
+    g.out_c = g.in_c * m;
+    g.out_h = mote::window_output_size(pad, g.in_h, g.kernel_h, g.stride_h, g.dilation_h);
+    g.out_w = mote::window_output_size(pad, g.in_w, g.kernel_w, g.stride_w, g.dilation_w);
+    g.pad_top = pad == mote::Padding::same ? mote::window_pad_before(g.in_h, g.out_h, g.kernel_h, g.stride_h, g.dilation_h) : 0;
+    g.pad_left = pad == mote::Padding::same ? mote::window_pad_before(g.in_w, g.out_w, g.kernel_w, g.stride_w, g.dilation_w) : 0;
+    return g;
+}
+
 void fill(std::int8_t* p, int n) {
     for (int i = 0; i < n; ++i) p[i] = static_cast<std::int8_t>(next());
 }
@@ -89,6 +117,29 @@ bool same(int n) {
     for (int i = 0; i < n; ++i)
         if (expected[i] != got[i]) return false;
     return true;
+}
+
+// One depthwise layer with multiplier m on `path` (weights and records in the order it reads
+// them) against the reference in `expected`; true when they agree.
+bool depthwise_case(k::DepthwisePath path, const mote::WindowGeometry& g, int m, const Q& q) {
+    const int taps = g.kernel_h * g.kernel_w;
+    for (int i = 0; i < g.out_h * g.out_w * g.out_c; ++i) got[i] = 0x55;
+    if (path == k::DepthwisePath::taps) {
+        static std::int32_t by_m_bias[max_dw_c];
+        static k::ChannelQ by_m_q[max_dw_c];
+        for (int o = 0; o < g.out_c; ++o) by_m_bias[o % m * g.in_c + o / m] = bias[o], by_m_q[o % m * g.in_c + o / m] = cq[o];
+        k::Requant r = q.o;
+        r.bias = by_m_bias, r.q = by_m_q;
+        k::depthwise_by_multiplier(w, padded, g.in_c, m, taps);
+        if (k::depthwise_taps_scratch_bytes(g) > sizeof scratch) return false;
+        k::depthwise_conv2d<P>(g, m, r, q.in_zp, in, padded, got, scratch);
+    } else {
+        k::depthwise_rows(w, padded, g.out_c, taps);
+        k::pack_groups(P::layout, padded, packed, g.in_c, m, taps);
+        if (k::grouped_scratch_bytes<P>(g) > sizeof scratch) return false;
+        k::depthwise_grouped<P>(g, m, q.o, q.in_zp, in, packed, got, scratch);
+    }
+    return same(g.out_h * g.out_w * g.out_c);
 }
 
 // LSTM (kernels/lstm.hpp): the four gates' weights in w (input-to-gate, then recurrent, gate by
@@ -147,7 +198,7 @@ bool lstm_case(int trial) {
     k::pack_weights(P::layout, padded + rows * kx, packed + rows * kx, rows, kh);
     const auto sums_from = k::lstm_unit_major_bias(params);
     const k::LstmView<P> view{packed, packed + rows * kx, sums_from.input.data(),
-                              sums_from.recurrent.data(), params.quant};
+                              sums_from.recurrent.data(), k::lstm_fast_quant(params.quant)};
 
     const int steps = d.batch * d.time, state_n = d.batch * Units;
     fill(in, steps * inputs);
@@ -196,14 +247,17 @@ int main() {
             k::conv2d<P>(g, q.o, q.in_zp, in, packed, got, scratch);
             if (!same(outs)) ++failures, mote::board::print("FAIL conv2d trial ", trial, "\n");
         }
-        {  // DepthwiseConv2D
-            const auto g = random_window(true);
+        {  // DepthwiseConv2D: multiplier 1 (up to 40 channels), or 1..8; both paths take every
+           // multiplier and channel count (DepthwisePlan picks one per layer)
+            const int m = trial % 3 == 0 ? 1 : uniform(1, 8);
+            const auto g = trial % 3 == 0 && trial % 2 == 0 ? random_window(true) : random_depthwise_window(m);
             const Q q = random_params(g.out_c);
             fill(in, g.in_h * g.in_w * g.in_c);
             fill(w, g.kernel_h * g.kernel_w * g.out_c);
-            ref::depthwise_conv2d(g, 1, q.r, in, w, expected);
-            k::depthwise_conv2d<P>(g, q.o, q.in_zp, in, w, got);
-            if (!same(g.out_h * g.out_w * g.out_c)) ++failures, mote::board::print("FAIL depthwise trial ", trial, "\n");
+            ref::depthwise_conv2d(g, m, q.r, in, w, expected);
+            if (!depthwise_case(k::DepthwisePath::taps, g, m, q) || !depthwise_case(k::DepthwisePath::grouped, g, m, q))
+                ++failures, mote::board::print("FAIL depthwise trial ", trial, " multiplier ", m, " channels ", g.in_c,
+                                               " kernel ", g.kernel_h, "x", g.kernel_w, "\n");
         }
         {  // FullyConnected
             const int inputs = uniform(1, max_taps), outputs = uniform(1, max_c);

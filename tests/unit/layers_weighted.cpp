@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include <mote/mote.hpp>
@@ -193,11 +194,43 @@ TEST_CASE("Pruned pointwise Conv2D and Dense run compacted and equal TFLite's fo
     REQUIRE((config::reference_kernels || Net::layer_info()[0].weight_bytes < Fc::values.size()));
 }
 
-TEST_CASE("DepthwiseConv2D int8 equals TFLite's formula, depth multiplier 1 and 2", "[depthwise]") {
+TEST_CASE("DepthwiseConv2D int8 equals TFLite's formula, any depth multiplier and window", "[depthwise]") {
     DepthwiseCase<Shape{9, 7, 5}, 1, Kernel{3, 3}, Stride{1, 1}, Padding::same, Activation::relu, Dilation{}, 21>::check();
     DepthwiseCase<Shape{8, 10, 3}, 2, Kernel{3, 3}, Stride{2, 2}, Padding::same, Activation::none, Dilation{}, 22>::check();
     DepthwiseCase<Shape{13, 5, 13}, 1, Kernel{5, 5}, Stride{2, 2}, Padding::valid, Activation::relu6, Dilation{}, 23>::check();
     DepthwiseCase<Shape{11, 11, 4}, 3, Kernel{3, 3}, Stride{1, 1}, Padding::same, Activation::none, Dilation{2, 2}, 24>::check();
+    // multiplier 2 on 13 channels: one channel-vector pass per multiplier
+    using M2 = DepthwiseCase<Shape{9, 8, 13}, 2, Kernel{3, 3}, Stride{2, 1}, Padding::same, Activation::relu, Dilation{}, 28>;
+    M2::check();
+    // first layer of a spectrogram model: multiplier 8 on one channel
+    using M8 = DepthwiseCase<Shape{49, 10, 1}, 8, Kernel{10, 4}, Stride{2, 2}, Padding::same, Activation::relu, Dilation{}, 25>;
+    // tall audio kernels: 80 taps, multiplier 4 on three channels (grouped GEMM) and multiplier 1
+    // (the tap table in the layer's scratch)
+    using M4 = DepthwiseCase<Shape{13, 10, 3}, 4, Kernel{10, 8}, Stride{1, 1}, Padding::same, Activation::none, Dilation{}, 26>;
+    using Tall = DepthwiseCase<Shape{13, 10, 6}, 1, Kernel{10, 8}, Stride{1, 2}, Padding::same, Activation::relu6, Dilation{}, 27>;
+    M8::check();
+    M4::check();
+    Tall::check();
+    using Path = kernels::DepthwisePath;
+    using M2Layer = type_at_t<0, M2::Net::steps>::layer;
+    using M8Layer = type_at_t<0, M8::Net::steps>::layer;
+    using M4Layer = type_at_t<0, M4::Net::steps>::layer;
+    using TallLayer = type_at_t<0, Tall::Net::steps>::layer;
+    STATIC_REQUIRE(M2Layer::Plan::path == Path::taps);
+    STATIC_REQUIRE(M8Layer::Plan::path == Path::grouped);
+    STATIC_REQUIRE(M4Layer::Plan::path == Path::grouped);
+    STATIC_REQUIRE(TallLayer::Plan::path == Path::taps);
+    STATIC_REQUIRE(kernels::depthwise_taps_scratch_bytes(TallLayer::geometry) > 0);
+    STATIC_REQUIRE(TallLayer::scratch_bytes ==
+                   (config::reference_kernels ? 0 : kernels::depthwise_taps_scratch_bytes(TallLayer::geometry)));
+    // the grouped GEMM's flash: 3 groups of 4 × 80 weights, and 12 bias + requantization records
+    STATIC_REQUIRE(config::reference_kernels ||
+                   M4Layer::weight_bytes == 3 * 320 * sizeof(kernels::weight_t<kernels::Primitives>) +
+                                                12 * (sizeof(std::int32_t) + sizeof(kernels::ChannelQ)));
+    const auto kernel = [](auto info) { return std::string_view(info[0].kernel); };
+    REQUIRE(kernel(M4::Net::layer_info()) == (config::reference_kernels ? "reference" : "depthwise grouped GEMM"));
+    REQUIRE(kernel(Tall::Net::layer_info()) == (config::reference_kernels ? "reference" : "depthwise taps"));
+    REQUIRE(kernel(M8::Net::layer_info()) == (config::reference_kernels ? "reference" : "depthwise grouped GEMM"));
 }
 
 namespace pointwise {

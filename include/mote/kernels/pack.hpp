@@ -103,6 +103,65 @@ constexpr const weight_t<P>* gemm_weights_padded() {
     else return packed_padded<W, Rows, Cols, Padded, P::layout, weight_t<P>>.data();
 }
 
+// Depthwise weights [taps, channels] (TFLite: output channel o of tap t at t·channels + o) as
+// rows: dst[o·taps + t].
+constexpr void depthwise_rows(const std::int8_t* src, std::int8_t* dst, int channels, int taps) {
+    for (int o = 0; o < channels; ++o)
+        for (int t = 0; t < taps; ++t)
+            dst[static_cast<std::size_t>(o) * taps + t] = src[static_cast<std::size_t>(t) * channels + o];
+}
+
+// Depthwise weights [taps, C·M] (TFLite) in the order [M][taps][C]: one multiplier's weights
+// as a multiplier-1 layer's (kernels/depthwise_conv2d.hpp).
+constexpr void depthwise_by_multiplier(const std::int8_t* src, std::int8_t* dst, int channels, int multiplier,
+                                       int taps) {
+    for (int m = 0; m < multiplier; ++m)
+        for (int t = 0; t < taps; ++t)
+            for (int c = 0; c < channels; ++c)
+                dst[(static_cast<std::size_t>(m) * taps + t) * channels + c] =
+                    src[(static_cast<std::size_t>(t) * channels + c) * multiplier + m];
+}
+
+template <const auto& W, int Channels, int Multiplier, int Taps>
+alignas(4) inline constexpr std::array<std::int8_t, static_cast<std::size_t>(Channels) * Multiplier * Taps>
+    by_multiplier_weights = [] {
+        std::array<std::int8_t, static_cast<std::size_t>(Channels) * Multiplier * Taps> a{};
+        depthwise_by_multiplier(W.values.data(), a.data(), Channels, Multiplier, Taps);
+        return a;
+    }();
+
+// Elements from one group's [rows, cols] weights to the next: a multiple of 4, so that every
+// group starts word-aligned (the DSP micro-kernels read int16 weights with LDRD).
+constexpr int group_stride(int rows, int cols) { return (rows * cols + 3) & ~3; }
+
+// `groups` GEMMs of [rows, cols] back to back in src, each packed on its own at
+// dst + g·group_stride(rows, cols) (a row pair of a paired layout never spans two groups; the
+// elements between groups are left as they are).
+template <class T>
+constexpr void pack_groups(WeightLayout layout, const std::int8_t* src, T* dst, int groups, int rows, int cols) {
+    const std::size_t size = static_cast<std::size_t>(rows) * cols;
+    const auto stride = static_cast<std::size_t>(group_stride(rows, cols));
+    for (int g = 0; g < groups; ++g) pack_weights(layout, src + g * size, dst + g * stride, rows, cols);
+}
+
+template <const auto& W, int Groups, int Rows, int Taps, WeightLayout L, class T>
+alignas(8) inline constexpr std::array<T, static_cast<std::size_t>(Groups) * group_stride(Rows, Taps)>
+    packed_depthwise = [] {
+        std::array<std::int8_t, static_cast<std::size_t>(Groups) * Rows * Taps> rows{};
+        depthwise_rows(W.values.data(), rows.data(), Groups * Rows, Taps);
+        std::array<T, static_cast<std::size_t>(Groups) * group_stride(Rows, Taps)> a{};
+        pack_groups(L, rows.data(), a.data(), Groups, Rows, Taps);
+        return a;
+    }();
+
+// Depthwise weights [Taps, Groups·Rows] (TFLite) as Groups GEMMs of Rows rows × Taps columns,
+// group_stride(Rows, Taps) apart: row m of group c is output channel c·Rows + m; in P's order
+// and element type.
+template <class P, const auto& W, int Groups, int Rows, int Taps>
+constexpr const weight_t<P>* depthwise_gemm_weights() {
+    return packed_depthwise<W, Groups, Rows, Taps, P::layout, weight_t<P>>.data();
+}
+
 // Flash bytes of Count GEMM weights as P stores them.
 template <class P>
 constexpr std::size_t gemm_weight_bytes(std::size_t count) { return count * sizeof(weight_t<P>); }

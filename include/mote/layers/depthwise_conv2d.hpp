@@ -44,22 +44,20 @@ struct DepthwiseInt8 : DepthwiseBound<In, Index, M, K, S, P, A, W, D> {
             return s;
         });
     static_assert(requant.clamp.min <= requant.clamp.max, "mote: empty activation range");
-    static constexpr bool fast =
-        !config::reference_kernels && kernels::depthwise_supported(Base::geometry, M);
-    static constexpr auto params = kernels::channel_params(requant);
-    static constexpr const char* kernel = fast ? "depthwise taps" : "reference";
+    using Plan = kernels::DepthwisePlan<W, Base::geometry, M, requant>;
+    static constexpr const char* kernel = config::reference_kernels ? "reference" : Plan::kernel;
     // Flash: the weights plus the per-channel record the selected kernel reads.
     static constexpr std::size_t weight_bytes =
-        W.values.size() + (fast ? sizeof(params.bias) + sizeof(params.q)
-                                : sizeof(requant.bias) + sizeof(requant.multiplier) +
-                                      sizeof(requant.exponent));
-    static void run(const std::int8_t* in, std::int8_t* out, std::byte*) {
-        if constexpr (fast)
-            kernels::depthwise_conv2d(Base::geometry, kernels::view_of(params),
-                                      requant.input_zero_point, in, W.values.data(), out);
-        else
+        config::reference_kernels ? W.values.size() + sizeof(requant.bias) + sizeof(requant.multiplier) +
+                                        sizeof(requant.exponent)
+                                  : Plan::flash_bytes;
+    static constexpr std::size_t scratch_bytes = config::reference_kernels ? 0 : Plan::scratch_bytes;
+    static void run(const std::int8_t* in, std::int8_t* out, std::byte* scratch) {
+        if constexpr (config::reference_kernels)
             reference::depthwise_conv2d(Base::geometry, M, reference::view_of(requant), in,
                                         W.values.data(), out);
+        else
+            Plan::run(in, out, scratch);
     }
 };
 
