@@ -2,7 +2,10 @@
 // tables against double-precision evaluations with the host's libm (window, FFT twiddles,
 // filterbank edges and weights, noise-reduction constants, PCAN gains, log LUT), and the
 // run-time stages against their definitions (FFT scaling vs a double DFT, energy, integer
-// square root, noise reduction, PCAN, log scale, the int8 model input), then streaming.
+// square root, noise reduction, PCAN, log scale, the int8 model input), the fused forms the
+// front end runs (the window into the FFT input, the split energies, the fast square root)
+// against those stages, then streaming. The host runs the portable arithmetic only; the DSP
+// arithmetic is compared with it on the device (tests/target/audio_frontend.cpp).
 // tests/unit/audio_reference.cpp holds the comparisons with TFLM's own tables and features.
 #include <algorithm>
 #include <array>
@@ -12,6 +15,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "mote/audio.hpp"
@@ -90,6 +94,43 @@ TEST_CASE("audio: windowing, the peak and the FFT input shift", "[audio][window]
     STATIC_REQUIRE(scaled_up(200, 7) == 25600);
     STATIC_REQUIRE(scaled_up(-200, 7) == -25600);
     STATIC_REQUIRE(scaled_up(-1, 15) == -32768);  // the low 16 bits of the shifted uint16
+}
+
+namespace {
+// load_windowed against its definition: every sample windowed and placed with fft_load, shifted
+// up by the fft_input_shift of window_peak, zeros past the window.
+template <std::size_t N, std::size_t Size>
+void check_load_windowed(std::uint32_t& s) {
+    std::array<std::int16_t, Size> samples{};
+    std::array<std::int16_t, Size> coefficients{};
+    for (int round = 0; round < 200; ++round) {
+        const auto loudness = static_cast<int>(lcg(s) % 16);
+        for (auto& v : samples) v = static_cast<std::int16_t>(static_cast<std::int16_t>(lcg(s) >> 16) >> loudness);
+        for (auto& c : coefficients) c = static_cast<std::int16_t>(lcg(s) % 4097);
+        if (round % 3 == 0) {  // −32768 at 4096: never the peak
+            samples[lcg(s) % Size] = -32768;
+            for (auto& c : coefficients) c = 4096;
+        }
+        std::array<Complex16, N / 2> got{};
+        std::array<Complex16, N / 2> want{};
+        const int shift = load_windowed<N>(samples, coefficients, std::span(got));
+        REQUIRE(shift == fft_input_shift(window_peak(samples, coefficients)));
+        for (std::size_t n = 0; n < N; ++n)
+            fft_load<N>(want, n, n < Size ? scaled_up(windowed(samples[n], coefficients[n]), shift) : 0);
+        REQUIRE(got == want);
+    }
+}
+}  // namespace
+
+TEST_CASE("audio: the window stage fills the FFT input as fft_load does, scaled by the peak",
+          "[audio][window]") {
+    STATIC_REQUIRE(peak_bits(-32768) == 0);
+    STATIC_REQUIRE(peak_bits(-200) == 200);
+    STATIC_REQUIRE(peak_fold(0x8000'00C8u) == 200);  // a packed −32768 lane drops out
+    std::uint32_t s = 13;
+    check_load_windowed<512, 480>(s);
+    check_load_windowed<16, 7>(s);  // an odd window: its last sample pairs with a zero
+    check_load_windowed<8, 8>(s);
 }
 
 TEST_CASE("audio: FFT twiddles, radices and input order are kissfft's", "[audio][fft]") {
@@ -197,6 +238,34 @@ TEST_CASE("audio: FFT scaling on impulses, DC, sines and noise against a double 
     for (std::size_t k = 1; k < bins.size(); ++k) REQUIRE(bins[k] == Complex16{0, 0});
 }
 
+TEST_CASE("audio: bin energies split each pair once, in place, as bin_energy of each bin",
+          "[audio][fft]") {
+    const auto check = [](auto points_tag, std::size_t first, std::size_t last, std::uint32_t& s) {
+        constexpr std::size_t N = decltype(points_tag)::value;
+        std::array<Complex16, N / 2> z{};
+        for (auto& c : z)
+            c = {static_cast<std::int16_t>(lcg(s) >> 16), static_cast<std::int16_t>(lcg(s) >> 16)};
+        const std::array<Complex16, N / 2> before = z;
+        real_fft_energies<N>(std::span(z), first, last);
+        for (std::size_t k = 0; k < N / 2; ++k) {
+            INFO("N " << N << " bins [" << first << ", " << last << ") bin " << k);
+            if (k >= first && k < last)
+                REQUIRE(stored_energy(z[k]) == bin_energy(real_fft_bin<N>(before, k)));
+            else
+                REQUIRE(z[k] == before[k]);
+        }
+    };
+    std::uint32_t s = 17;
+    check(std::integral_constant<std::size_t, 512>{}, 5, 241, s);  // microwakeword's bins
+    for (int i = 0; i < 200; ++i) {
+        const std::size_t first = 1 + lcg(s) % 63;
+        check(std::integral_constant<std::size_t, 128>{}, first, first + lcg(s) % (65 - first), s);
+    }
+    check(std::integral_constant<std::size_t, 64>{}, 1, 32, s);
+    check(std::integral_constant<std::size_t, 64>{}, 20, 32, s);  // upper half only
+    check(std::integral_constant<std::size_t, 64>{}, 3, 9, s);   // lower half only
+}
+
 TEST_CASE("audio: bin energy is |X|² in TFLM's int32", "[audio][filterbank]") {
     STATIC_REQUIRE(bin_energy({3, -4}) == 25);
     STATIC_REQUIRE(bin_energy({-32768, 0}) == (1 << 30));
@@ -283,6 +352,33 @@ TEST_CASE("audio: the filterbank square root rounds to nearest", "[audio][filter
         INFO(n32 << " " << n64);
         if (n32 < 0xFFFF8000u) REQUIRE(is_rounded(n32, filterbank_sqrt(n32)));
         if (n64 < 0xFFFFFFFF80000000u) REQUIRE(is_rounded(n64, filterbank_sqrt(n64)));
+    }
+}
+
+TEST_CASE("audio: filterbank_sqrt is TFLM's bit-by-bit routine for the sum's width",
+          "[audio][filterbank]") {
+    const auto tflm = [](std::uint64_t n) {
+        return (n >> 32) == 0 ? rounded_sqrt(static_cast<std::uint32_t>(n))
+                              : static_cast<std::uint32_t>(rounded_sqrt(n));
+    };
+    for (std::uint64_t n = 0; n < (1u << 20); ++n) REQUIRE(filterbank_sqrt(n) == tflm(n));
+    for (int width = 1; width <= 64; ++width) {
+        const std::uint64_t power = width == 64 ? 0 : std::uint64_t{1} << width;
+        for (int d = -3; d <= 3; ++d) {
+            const std::uint64_t n = power + static_cast<std::uint64_t>(d);
+            INFO(n);
+            REQUIRE(filterbank_sqrt(n) == tflm(n));
+        }
+    }
+    std::uint32_t s = 19;
+    for (int i = 0; i < 200000; ++i) {
+        const std::uint64_t root = (std::uint64_t{lcg(s)} << 32 | lcg(s)) >> (32 + lcg(s) % 32);
+        const std::uint64_t wide = (std::uint64_t{lcg(s)} << 32 | lcg(s)) >> (lcg(s) % 64);
+        for (const std::uint64_t n : {root * root, root * root - 1, root * root + root,
+                                      root * root + root + 1, wide}) {
+            INFO(n);
+            REQUIRE(filterbank_sqrt(n) == tflm(n));
+        }
     }
 }
 

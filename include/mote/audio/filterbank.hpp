@@ -127,10 +127,7 @@ constexpr FilterbankTablesFor<C> make_filterbank() {
 
 // |X|² as TFLM stores it, in an int32: 2^31 (both parts −32768) wraps to −2^31, which the
 // accumulation then widens sign-extended, as TFLM does.
-constexpr std::int32_t bin_energy(Complex16 x) {
-    return static_cast<std::int32_t>(static_cast<std::uint32_t>(x.r * x.r) +
-                                     static_cast<std::uint32_t>(x.i * x.i));
-}
+constexpr std::int32_t bin_energy(Complex16 x) { return PortableComplex16Ops::energy(x); }
 
 // Channel sums (uint64, wrapping): sums[c] = Σ weight·energy over band c + 1 plus
 // Σ unweight·energy over band c. `energy(bin)` gives bin_energy of each bin in [start, end).
@@ -142,10 +139,11 @@ constexpr void filterbank_accumulate(const FilterbankTables<Channels, Bins>& t, 
         std::uint64_t weighted = carried;
         std::uint64_t unweighted = 0;
         for (std::size_t bin = t.band_start[band]; bin < t.band_start[band + 1]; ++bin) {
-            const auto e = static_cast<std::uint64_t>(std::int32_t{energy(bin)});
+            // The signed 64-bit products equal TFLM's uint64 ones modulo 2^64 (one SMLAL each).
+            const std::int64_t e = std::int32_t{energy(bin)};
             const std::size_t j = bin - t.band_start[0];
-            weighted += static_cast<std::uint64_t>(t.weights[j]) * e;
-            unweighted += static_cast<std::uint64_t>(t.unweights[j]) * e;
+            weighted += static_cast<std::uint64_t>(t.weights[j] * e);
+            unweighted += static_cast<std::uint64_t>(t.unweights[j] * e);
         }
         if (band > 0) sums[band - 1] = weighted;
         carried = unweighted;
@@ -176,9 +174,44 @@ constexpr U rounded_sqrt(U num) {
     return res;
 }
 
+namespace filterbank_detail {
+// ⌊√n⌋ for 0 < n < 2^32: integer Newton steps down from 2^⌈bit_width/2⌉ >= √n, which stop at
+// ⌊√n⌋ (x + n/x <= 2x <= 2^17: no overflow).
+constexpr std::uint32_t floor_sqrt(std::uint32_t n) {
+    std::uint32_t x = std::uint32_t{1} << ((std::bit_width(n) + 1) / 2);
+    for (;;) {
+        const std::uint32_t next = (x + n / x) >> 1;
+        if (next >= x) return x;
+        x = next;
+    }
+}
+}  // namespace filterbank_detail
+
+// rounded_sqrt (TFLM's routine for the width the sum needs), computed faster: ⌊√⌋ by Newton on
+// the top 31 bits or fewer, then the remaining bit pairs one at a time as the bit-by-bit
+// routine takes them (root r, remainder <= 2r), so the remainder decides the rounding as there.
+// Below 2^60 the root stays under 2^30 and the remainder, times 4, within 32 bits; the rare
+// larger sums (a wrapped energy) take rounded_sqrt itself.
 constexpr std::uint32_t filterbank_sqrt(std::uint64_t sum) {
-    if ((sum >> 32) == 0) return rounded_sqrt(static_cast<std::uint32_t>(sum));
-    return static_cast<std::uint32_t>(rounded_sqrt(sum));
+    if (sum == 0) return 0;
+    const int width = static_cast<int>(std::bit_width(sum));
+    if (width > 60) return static_cast<std::uint32_t>(rounded_sqrt(sum));
+    const int low_bits = width > 31 ? (width - 30) & ~1 : 0;  // leaves <= 31 bits, an even count
+    const auto top = static_cast<std::uint32_t>(sum >> low_bits);
+    std::uint32_t root = filterbank_detail::floor_sqrt(top);
+    std::uint32_t remainder = top - root * root;
+    for (int bit = low_bits - 2; bit >= 0; bit -= 2) {
+        remainder = remainder << 2 | static_cast<std::uint32_t>(sum >> bit & 3);
+        const std::uint32_t trial = root << 2 | 1;  // (2r + 1)² − (2r)²
+        root <<= 1;
+        if (remainder >= trial) {
+            remainder -= trial;
+            root |= 1;
+        }
+    }
+    // rounded_sqrt<uint32_t> caps its result at 0xFFFF (sums below 2^32 only).
+    if (remainder > root && (width > 32 || root != 0xFFFF)) ++root;
+    return root;
 }
 
 }  // namespace mote::audio

@@ -70,18 +70,16 @@ public:
 
 private:
     constexpr void compute_frame() {
-        constexpr const auto& window = window_table<Config>;
         std::span<Complex16, fft_size / 2> spectrum{spectrum_};
-        const int shift = fft_input_shift(window_peak(window_, window));
-        for (std::size_t n = 0; n < window_samples; ++n)
-            fft_load<fft_size>(spectrum, n, scaled_up(windowed(window_[n], window[n]), shift));
-        for (std::size_t n = window_samples; n < fft_size; ++n) fft_load<fft_size>(spectrum, n, 0);
+        const int shift = load_windowed<fft_size>(window_, window_table<Config>, spectrum);
         fft_transform<fft_size>(spectrum);
 
+        constexpr const auto& filterbank = filterbank_table<Config>;
+        real_fft_energies<fft_size>(spectrum, filterbank.band_start.front(),
+                                    filterbank.band_start.back());
         std::array<std::uint64_t, channels> sums{};
         filterbank_accumulate(
-            filterbank_table<Config>,
-            [&](std::size_t bin) { return bin_energy(real_fft_bin<fft_size>(spectrum, bin)); },
+            filterbank, [&](std::size_t bin) { return stored_energy(spectrum[bin]); },
             std::span<std::uint64_t, channels>{sums});
         for (std::size_t c = 0; c < channels; ++c) {
             // The window's scaling comes off the amplitudes here.
@@ -99,7 +97,7 @@ private:
     std::array<std::int16_t, window_samples> window_{};
     std::size_t filled_ = 0;
     std::array<std::uint32_t, channels> noise_estimate_{};
-    // Work of one frame: the FFT's buffer and the finished frame.
+    // Work of one frame: the FFT's buffer (then the bins' energies) and the finished frame.
     std::array<Complex16, fft_size / 2> spectrum_{};
     std::array<std::uint16_t, channels> frame_{};
 };

@@ -64,6 +64,17 @@ constexpr std::int16_t window_peak(const std::array<std::int16_t, Size>& samples
     return peak;
 }
 
+// The bits of one windowed sample that decide the peak's bit width: its int16 magnitude, 0 for
+// −32768 (never the peak, above). The OR over a window has window_peak's bit width, which is
+// all fft_input_shift reads.
+constexpr std::uint16_t peak_bits(std::int16_t v) {
+    return static_cast<std::uint16_t>((v < 0 ? -v : v) & 0x7FFF);
+}
+
+// An OR of peak bits gathered in both 16-bit halves of a word (pairs of samples at once) as one
+// value: a half's bit 15, set only by a −32768 that was not negated away, drops out.
+constexpr std::uint32_t peak_fold(std::uint32_t bits) { return (bits | bits >> 16) & 0x7FFF; }
+
 // The left shift that scales the windowed samples up to use the FFT's 16 bits:
 // 15 − bit_width(peak) (15 for silence).
 constexpr int fft_input_shift(std::int16_t peak) {
