@@ -11,13 +11,20 @@
 #       command line (mote::board::arguments). Passes when the exit status is EXPECT_EXIT
 #       (default 0) and, if given, the output matches EXPECT_OUTPUT.
 #
-#   mote_model_fits(<out_var> <model.tflite> [RESERVED <bytes>])
+#   mote_model_fits(<out_var> <model.tflite> [RESERVED <bytes>] [REQUIRED])
 #       Configure-time check of a model against the board's declared flash and RAM (lower
 #       bounds: weights+bias; input + peak live activations + RESERVED, default 10 KiB for the
-#       stack and buffers). Sets <out_var> to "" when it may fit, else to the reason.
+#       stack and buffers). Sets <out_var> to "" when it may fit, else to the reason with the
+#       numbers; REQUIRED makes a model that does not fit a configure error. A model the check
+#       cannot read is a configure error too.
 #
 #   mote_add_skipped_test(<name> <reason>)
 #       A test that prints "SKIPPED: <reason>" and is reported by ctest as skipped.
+#
+# From another project: include(MoteFirmware) once mote is added (add_subdirectory, FetchContent
+# or find_package(mote), which put this directory on CMAKE_MODULE_PATH). Firmware builds with the
+# project's own flags: mote's warning flags (mote_strict) apply to mote's own firmware only, in
+# the directories where MoteWarnings.cmake set MOTE_STRICT_FIRMWARE.
 include_guard(GLOBAL)
 
 set(MOTE_BAREMETAL_DIR "${CMAKE_CURRENT_LIST_DIR}/baremetal")
@@ -42,7 +49,7 @@ target_compile_definitions(mote_board PUBLIC
     MOTE_BOARD_NAME="${MOTE_BOARD}" MOTE_BOARD_SYSTICK_HZ=${MOTE_BOARD_SYSTICK_HZ}u)
 # Board code is not what is measured: keep it small (the counter read costs the same either way).
 target_compile_options(mote_board PRIVATE -Os)
-if(TARGET mote_strict)
+if(MOTE_STRICT_FIRMWARE AND TARGET mote_strict)
     target_link_libraries(mote_board PRIVATE mote_strict)
 endif()
 target_link_options(mote_board INTERFACE
@@ -61,7 +68,7 @@ function(mote_add_firmware target)
     if(TARGET mote::mote)
         target_link_libraries(${target} PRIVATE mote::mote)
     endif()
-    if(TARGET mote_strict)
+    if(MOTE_STRICT_FIRMWARE AND TARGET mote_strict)
         target_link_libraries(${target} PRIVATE mote_strict)
     endif()
     target_link_options(${target} PRIVATE
@@ -100,28 +107,37 @@ function(mote_add_target_test name target)
 endfunction()
 
 function(mote_model_fits out model)
-    cmake_parse_arguments(PARSE_ARGV 2 ARG "" "RESERVED" "")
+    cmake_parse_arguments(PARSE_ARGV 2 ARG "REQUIRED" "RESERVED" "")
     if(NOT DEFINED ARG_RESERVED)
         set(ARG_RESERVED 10240)
     endif()
-    set(verdict "fits")
-    if(NOT DEFINED Python3_EXECUTABLE)
+    mote_board_info("${MOTE_BOARD}")   # MOTE_BOARD_FLASH_BYTES / _RAM_BYTES in this scope
+    set(python "${MOTE_PYTHON3_EXECUTABLE}")
+    if(NOT python)
         find_package(Python3 COMPONENTS Interpreter QUIET)
+        set(python "${Python3_EXECUTABLE}")
     endif()
-    if(Python3_EXECUTABLE AND DEFINED MOTE_BOARD_FLASH_BYTES)
-        execute_process(
-            COMMAND "${Python3_EXECUTABLE}" "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/baremetal/model_fit.py" "${model}"
-                    "${PROJECT_SOURCE_DIR}/tools" ${MOTE_BOARD_FLASH_BYTES} ${MOTE_BOARD_RAM_BYTES}
-                    ${ARG_RESERVED}
-            OUTPUT_VARIABLE verdict OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
-        if(NOT rc EQUAL 0)
-            set(verdict "fits")
-        endif()
+    if(NOT python)
+        message(FATAL_ERROR "mote_model_fits: Python 3 is needed to read ${model}")
     endif()
+    # tools/ beside cmake/, in the source tree and in an installed tree alike.
+    get_filename_component(tools "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/../tools" ABSOLUTE)
+    execute_process(
+        COMMAND "${python}" "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/baremetal/model_fit.py" "${model}"
+                "${tools}" ${MOTE_BOARD_FLASH_BYTES} ${MOTE_BOARD_RAM_BYTES} ${ARG_RESERVED}
+        OUTPUT_VARIABLE verdict ERROR_VARIABLE error OUTPUT_STRIP_TRAILING_WHITESPACE
+        RESULT_VARIABLE rc)
     if(verdict MATCHES "^does not fit: (.*)")
-        set(${out} "${CMAKE_MATCH_1}" PARENT_SCOPE)
-    else()
+        set(why "${CMAKE_MATCH_1}")
+        if(ARG_REQUIRED)
+            message(FATAL_ERROR "mote_model_fits: ${model} does not fit ${MOTE_BOARD}: ${why}")
+        endif()
+        set(${out} "${why}" PARENT_SCOPE)
+    elseif(rc EQUAL 0 AND verdict STREQUAL "fits")
         set(${out} "" PARENT_SCOPE)
+    else()
+        # Not "fits" by default: the linker would otherwise be the first to say, tens of KB late.
+        message(FATAL_ERROR "mote_model_fits: cannot check ${model} (exit ${rc}): ${verdict}${error}")
     endif()
 endfunction()
 

@@ -9,3 +9,7 @@ if(MOTE_SANITIZE AND NOT CMAKE_CROSSCOMPILING)
     add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
     add_link_options(-fsanitize=address,undefined)
 endif()
+# mote's own firmware (tests/target, examples/baremetal) builds with mote_strict; a user's
+# firmware made with mote_add_firmware never does (cmake/MoteFirmware.cmake). A directory
+# variable: set in mote's directories only, never in a project that adds mote.
+set(MOTE_STRICT_FIRMWARE ON)

@@ -9,6 +9,7 @@ import sys
 import tempfile
 
 from . import VERSION, ConvertError
+from . import c_api
 from . import emit as em
 from . import graph, tflite
 from .flatbuf import FlatbufferError
@@ -75,7 +76,14 @@ def find_compiler():
 
 
 def include_dir():
-    return os.environ.get("MOTE_INCLUDE_DIR") or os.path.join(REPO_DIR, "include")
+    """mote's headers: $MOTE_INCLUDE_DIR, else beside tools/ in a checkout, else <prefix>/include
+    of an installed tree (tools in <prefix>/share/mote/tools)."""
+    if os.environ.get("MOTE_INCLUDE_DIR"):
+        return os.environ["MOTE_INCLUDE_DIR"]
+    checkout = os.path.join(REPO_DIR, "include")
+    if os.path.isdir(os.path.join(checkout, "mote")):
+        return checkout
+    return os.path.join(os.path.dirname(os.path.dirname(REPO_DIR)), "include")
 
 
 # mote's compile-time checks end in a static_assert or a call of mote::fail("mote: ...") from
@@ -233,6 +241,11 @@ def _convert_body(argv):
     p.add_argument("--split", type=int, metavar="K",
                    help="also define Head (the first K units, for the device) and Tail (the "
                         "rest, for the server); a Branch counts as one unit")
+    p.add_argument("--c-api", action="store_true",
+                   help="also write a C interface beside the header: STEM.h (sizes, shapes, "
+                        "quantization, PREFIX_run) and STEM.cpp implementing it (compile as C++)")
+    p.add_argument("--c-prefix", metavar="PREFIX",
+                   help="prefix of the C names (default: the namespace, :: written _)")
     p.add_argument("--version", action="version", version="mote-convert %s" % VERSION)
     a = p.parse_args(argv)
     if a.namespace is not None:
@@ -241,6 +254,14 @@ def _convert_body(argv):
         raise ConvertError("--name %r is not a valid C++ identifier" % a.name)
     if not a.output and not a.summary:
         raise ConvertError("no output: give -o FILE.hpp (and/or --summary)")
+    if a.c_prefix is not None and not a.c_api:
+        raise ConvertError("--c-prefix is for --c-api")
+    if a.c_api:
+        if not a.output or a.output.endswith((".h", ".cpp")):
+            raise ConvertError("--c-api writes STEM.h and STEM.cpp beside the C++ header: give "
+                               "-o STEM.hpp")
+        if a.c_prefix is not None:
+            c_api.check_prefix(a.c_prefix)
     data = _read(a.model)
     text, ir, ns = convert_bytes(data, a.model, a.namespace, a.name)
     if a.split is not None:
@@ -252,8 +273,17 @@ def _convert_body(argv):
             raise ConvertError("--split %d: the model has %d units, so a cut goes after unit 1 "
                                "to %d" % (a.split, units, units - 1))
         text = add_split(text, ns, a.name, a.split)
+    if a.c_api:   # before anything is written: a model the C header cannot describe fails whole
+        stem = os.path.splitext(a.output)[0]
+        h_text, cpp_text = c_api.emit_c_api(
+            ir, a.c_prefix or ns.replace("::", "_"), ns, a.name, os.path.basename(a.model),
+            hashlib.sha256(data).hexdigest(), os.path.basename(a.output),
+            os.path.basename(stem) + ".h")
     if a.output:
         _write_atomic(a.output, text)
+    if a.c_api:
+        _write_atomic(stem + ".h", h_text)
+        _write_atomic(stem + ".cpp", cpp_text)
     if a.summary:
         if a.output:
             sys.stdout.write(summary(a.output, ns, a.name))

@@ -4,6 +4,7 @@
 // "required from" line right above the message. A layer is bound once with its index (checked)
 // and once with index −1 (the step's type, shared between models); only the first reports.
 #include <cstddef>
+#include <cstdint>
 
 #include "mote/core/shape.hpp"
 
@@ -46,6 +47,54 @@ struct EmptyOutput {
                   "EmptyOutput<layer index, input shape>");
     static constexpr bool ok = LayerIndex < 0;
 };
+
+// Checks of a weighted layer's quantization data, made while its parameters are folded
+// (quant/channel_requant.hpp). The offending numbers are the arguments of the check that fails:
+// clang prints their values ("in call to 'weight_scale_count(3, 4)'"); g++ prints the arguments
+// as written, below the layer (Conv2DInt8<...>, DenseInt8<...>) and its weights object.
+// Each message names its arguments in order; a channel argument only says where the check failed.
+constexpr void weight_scale_count(std::size_t given, int output_channels) {
+    if (given != 1 && given != static_cast<std::size_t>(output_channels))
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: weight scales must be one per tensor or one per output channel: weight_scale_count(scales given, output channels)");
+}
+
+constexpr void bias_count(std::size_t given, int output_channels) {
+    if (given != 0 && given != static_cast<std::size_t>(output_channels))
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: bias must have one value per output channel: bias_count(values given, output channels)");
+}
+
+// Zero too (docs/quantization.md): TFLite's quantizer gives an all-zero channel the scale 0, and
+// TFLM then outputs the zero point there; zero weights and bias with any positive scale do so too.
+constexpr void weight_scale([[maybe_unused]] int channel, float scale) {
+    if (!(scale > 0.0f))
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: weight scales must be positive (not zero): weight_scale(output channel, its scale)");
+}
+
+constexpr void activation_scales(float input_scale, float output_scale) {
+    if (!(input_scale > 0.0f) || !(output_scale > 0.0f))
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: activation scales must be positive: activation_scales(input scale, output scale)");
+}
+
+constexpr void int8_zero_points(std::int32_t input_zero_point, std::int32_t output_zero_point) {
+    if (input_zero_point < -128 || input_zero_point > 127 || output_zero_point < -128 ||
+        output_zero_point > 127)
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: int8 zero points must lie in [-128, 127]: int8_zero_points(input zero point, output zero point)");
+}
+
+// exponent: of input scale · weight scale / output scale as TFLite's QuantizeMultiplier gives it.
+constexpr void requantization_shift([[maybe_unused]] int channel, int exponent) {
+    if (exponent > 31 || exponent < -31)
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: requantization shift out of range [-31, 31]: requantization_shift(output channel, shift)");
+}
+
+// folded = bias − input zero point · Σw; reach = the most the int8 products can add (taps · 2^14).
+constexpr void folded_bias([[maybe_unused]] int channel, std::int64_t folded,
+                           std::int64_t reach) {
+    if (folded < INT32_MIN || folded > INT32_MAX)
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: bias - input zero point * sum(w) overflows int32");
+    if (folded - reach < INT32_MIN || folded + reach > INT32_MAX)
+        fail("mote: Conv2D/DepthwiseConv2D/Dense: folded bias leaves the int32 accumulator no headroom");
+}
 
 }  // namespace diagnostic
 }  // namespace mote

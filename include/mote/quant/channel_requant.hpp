@@ -32,34 +32,27 @@ template <int Channels, class WeightSum>
 constexpr ChannelRequant<Channels> make_channel_requant(const QuantizedWeights& w, QuantParams in,
                                                         Activation act, WeightSum weight_sum) {
     ChannelRequant<Channels> r{};
-    if (w.scales.size() != 1 && w.scales.size() != static_cast<std::size_t>(Channels))
-        fail("mote: weight scales must be one per tensor or one per output channel");
-    if (!w.bias.empty() && w.bias.size() != static_cast<std::size_t>(Channels))
-        fail("mote: bias must have one value per output channel");
-    if (!(in.scale > 0.0f) || !(w.output.scale > 0.0f))
-        fail("mote: activation scales must be positive");
-    if (in.zero_point < -128 || in.zero_point > 127 || w.output.zero_point < -128 ||
-        w.output.zero_point > 127)
-        fail("mote: int8 zero points must lie in [-128, 127]");
+    diagnostic::weight_scale_count(w.scales.size(), Channels);
+    diagnostic::bias_count(w.bias.size(), Channels);
+    diagnostic::activation_scales(in.scale, w.output.scale);
+    diagnostic::int8_zero_points(in.zero_point, w.output.zero_point);
     // The kernels start each accumulator at the folded bias and add raw int8 products
     // (|x·w| ≤ 2^14), `taps` per output channel: every partial sum must stay within int32.
     const std::int64_t reach = static_cast<std::int64_t>(w.values.size() / Channels) << 14;
     for (int o = 0; o < Channels; ++o) {
-        const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[static_cast<std::size_t>(o)];
-        if (!(ws >= 0.0f)) fail("mote: weight scales must be non-negative");
+        const auto c = static_cast<std::size_t>(o);
+        const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[c];
+        diagnostic::weight_scale(o, ws);
         const double real = static_cast<double>(in.scale) * static_cast<double>(ws) /
                             static_cast<double>(w.output.scale);
         const Multiplier m = quantize_multiplier(real);
-        if (m.exponent > 31 || m.exponent < -31) fail("mote: requantization shift out of range");
-        const std::int64_t b = w.bias.empty() ? 0 : w.bias[static_cast<std::size_t>(o)];
+        diagnostic::requantization_shift(o, m.exponent);
+        const std::int64_t b = w.bias.empty() ? 0 : w.bias[c];
         const std::int64_t folded = b - static_cast<std::int64_t>(in.zero_point) * weight_sum(o);
-        if (folded < INT32_MIN || folded > INT32_MAX)
-            fail("mote: Conv2D/DepthwiseConv2D/Dense: bias - input zero point * sum(w) overflows int32");
-        if (folded - reach < INT32_MIN || folded + reach > INT32_MAX)
-            fail("mote: Conv2D/DepthwiseConv2D/Dense: folded bias leaves the int32 accumulator no headroom");
-        r.bias[static_cast<std::size_t>(o)] = static_cast<std::int32_t>(folded);
-        r.multiplier[static_cast<std::size_t>(o)] = m.multiplier;
-        r.exponent[static_cast<std::size_t>(o)] = static_cast<std::int8_t>(m.exponent);
+        diagnostic::folded_bias(o, folded, reach);
+        r.bias[c] = static_cast<std::int32_t>(folded);
+        r.multiplier[c] = m.multiplier;
+        r.exponent[c] = static_cast<std::int8_t>(m.exponent);
     }
     r.input_zero_point = in.zero_point;
     r.output_zero_point = w.output.zero_point;
