@@ -33,15 +33,15 @@ std::uint8_t fragment[1500];
 ms::slip::Decoder<300> downlink;
 
 void send_fragment(std::span<const std::uint8_t> f, std::uint16_t seq, std::size_t index, std::size_t mtu) {
-    const std::size_t n = ms::make_fragment(f, seq, index, mtu, fragment);
+    const std::size_t n = ms::make_fragment(f, ms::frame_key(device_epoch, seq), index, mtu, fragment);
     ms::slip::encode(std::span<const std::uint8_t>(fragment, n), [](std::uint8_t b) { uart::put(b); });
 }
 
-ControlMessage next_control() {
+ms::ControlMessage next_control() {
     for (;;) {
         if (downlink.feed(uart::get()) != ms::slip::Status::packet) continue;
-        ControlMessage m;
-        if (decode_control(downlink.packet(), m)) return m;
+        ms::ControlMessage m;
+        if (ms::decode_control(downlink.packet(), m) == ms::ControlError::ok) return m;
         mote::board::print("device: ignored a damaged control packet\n");
     }
 }
@@ -96,6 +96,7 @@ int main() {
         ms::FrameHeader h;
         h.kind = ms::Kind::tensor;
         h.model_id = model_id();
+        h.epoch = device_epoch;
         h.sequence = seq;
         h.cut = static_cast<std::uint8_t>(cut);
         h.dtype = ms::DType::int8;
@@ -126,16 +127,19 @@ int main() {
         for (std::size_t k = 0; k < count; ++k) send_fragment(f, seq, k, mtu);
 
         int rounds = 0;
+        int last_message = -1;
         std::size_t resent = 0;
         for (;;) {
-            const ControlMessage m = next_control();
-            if (m.sequence != seq) continue;   // a late message about an earlier frame
-            if (m.type == Control::ack) {
+            const ms::ControlMessage m = next_control();
+            // a late message about an earlier frame, or one not newer than the last taken
+            if (m.sequence != seq || m.epoch != device_epoch || m.message <= last_message) continue;
+            last_message = m.message;
+            if (m.type == ms::Control::ack) {
                 print("device: seq ", i, ": delivered (", rounds, " retransmission rounds, ", resent,
                       " fragments resent)\n");
                 break;
             }
-            if (m.type == Control::give_up) {
+            if (m.type == ms::Control::give_up) {
                 print("device: seq ", i, ": the server gave up on it\n");
                 break;
             }

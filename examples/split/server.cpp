@@ -41,9 +41,9 @@ std::uint32_t now_ms() {
         duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
 }
 
-void send(const ControlMessage& m) {
-    std::uint8_t buf[300];
-    const std::size_t n = encode_control(m, buf);
+void send(const ms::ControlMessage& m) {
+    std::uint8_t buf[ms::max_control_bytes];
+    const std::size_t n = ms::encode_control(m, buf);
     const std::uint8_t len[2] = {static_cast<std::uint8_t>(n), static_cast<std::uint8_t>(n >> 8)};
     if (write(1, len, 2) != 2 || write(1, buf, n) != static_cast<ssize_t>(n)) std::perror("server: write");
 }
@@ -102,18 +102,25 @@ int main(int argc, char** argv) {
     expect.cut = static_cast<std::uint8_t>(cut);
     expect.kind = ms::Kind::tensor;
 
-    int awaited = 0, rounds = 0, delivered = 0, identical = 0, missing = 0, rejected = 0;
+    int awaited = 0, rounds = 0, messages = 0, delivered = 0, identical = 0, missing = 0, rejected = 0;
     std::uint32_t last = now_ms();
     bool heard = false;   // anything of the awaited frame arrived yet
     std::size_t fragments_in = 0, duplicates = 0;
 
-    const auto move_on = [&](Control c) {
-        ControlMessage m;
+    const auto key = [&] { return ms::frame_key(device_epoch, static_cast<std::uint16_t>(awaited)); };
+    const auto control = [&](ms::Control c) {   // numbered per frame (control.hpp)
+        ms::ControlMessage m;
         m.type = c;
+        m.epoch = device_epoch;
         m.sequence = static_cast<std::uint16_t>(awaited);
-        send(m);
+        m.message = static_cast<std::uint8_t>(messages++);
+        return m;
+    };
+    const auto move_on = [&](ms::Control c) {
+        send(control(c));
         ++awaited;
         rounds = 0;
+        messages = 0;
         heard = false;
         last = now_ms();
     };
@@ -130,12 +137,12 @@ int main(int argc, char** argv) {
             ++fragments_in;
             const auto ev = reassembler.push(std::span<const std::uint8_t>(buf, n), now_ms());
             duplicates += ev.event == ms::ReassemblyEvent::duplicate || ev.event == ms::ReassemblyEvent::stale;
-            if (ev.sequence == awaited && ev.event != ms::ReassemblyEvent::bad_fragment) {
+            if (ev.key == key() && ev.event != ms::ReassemblyEvent::bad_fragment) {
                 heard = true;
                 last = now_ms();
             }
             if (ev.event == ms::ReassemblyEvent::crc_failed)
-                std::fprintf(stderr, "server: seq %u: frame CRC-32C failed after reassembly: dropped\n", ev.sequence);
+                std::fprintf(stderr, "server: seq %u: frame CRC-32C failed after reassembly: dropped\n", ev.key.sequence);
             if (ev.event != ms::ReassemblyEvent::complete) continue;
             const auto d = ms::decode_frame(reassembler.frame(), cut_bytes, expect);
             const bool shape_ok = d.error == ms::FrameError::ok && d.header.h == CutTensor::shape.h &&
@@ -144,7 +151,7 @@ int main(int argc, char** argv) {
                                   d.header.scale_bits == CutTensor::scale_bits &&
                                   d.header.zero_point == CutTensor::quant.zero_point;
             if (!shape_ok) {
-                std::fprintf(stderr, "server: seq %u: frame rejected (%s)\n", ev.sequence,
+                std::fprintf(stderr, "server: seq %u: frame rejected (%s)\n", ev.key.sequence,
                              d.error == ms::FrameError::ok ? "not the tail's input tensor" : ms::frame_error_name(d.error));
                 ++rejected;
                 continue;
@@ -181,7 +188,7 @@ int main(int argc, char** argv) {
                          seq, top, label(top), out[top], hex, reassembler.frame().size(),
                          ms::encoding_name(d.header.encoding), verdict);
             ++delivered;
-            if (seq == awaited) move_on(Control::ack);
+            if (seq == awaited) move_on(ms::Control::ack);
             continue;
         }
         if (ready < 0) break;
@@ -190,9 +197,8 @@ int main(int argc, char** argv) {
         // Before anything of a frame arrived, wait longer (the device is still computing).
         const std::uint32_t wait = heard ? idle_ms : 10 * idle_ms;
         if (now_ms() - last < wait) continue;
-        const auto seq = static_cast<std::uint16_t>(awaited);
         std::uint8_t miss[255];
-        const ms::MissingList m = reassembler.missing(seq, miss);
+        const ms::MissingList m = reassembler.missing(key(), miss);
         if (!retransmit || rounds >= max_rounds) {
             if (m.active) {
                 char lost[1024] = "";
@@ -205,14 +211,12 @@ int main(int argc, char** argv) {
             } else {
                 std::fprintf(stderr, "server: seq %d: MISSING inference: no fragment arrived; no result\n", awaited);
             }
-            reassembler.abandon(seq);
+            reassembler.abandon(key());
             ++missing;
-            move_on(Control::give_up);
+            move_on(ms::Control::give_up);
             continue;
         }
-        ControlMessage nack;
-        nack.type = Control::nack;
-        nack.sequence = seq;
+        ms::ControlMessage nack = control(ms::Control::nack);
         nack.n = m.active ? static_cast<std::uint8_t>(m.listed) : 0;
         for (std::size_t k = 0; k < nack.n; ++k) nack.indices[k] = miss[k];
         ++rounds;

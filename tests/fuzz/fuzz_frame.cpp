@@ -2,7 +2,7 @@
 // write out of bounds, must leave the output untouched on failure, and a frame it accepts must
 // re-encode (in the same encoding) to a frame that decodes to the same tensor. Each input is
 // tried twice: as it is, and with its length field and CRC-32C fixed up, so that mutations reach
-// the field and payload checks behind the CRC.
+// the field and payload checks behind the CRC (sealed frames: fuzz_sealed.cpp).
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -50,7 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     one({data, size});
     if (size < frame_overhead || size > sizeof fixed) return 0;
     std::memcpy(fixed, data, size);
-    le::put32(fixed + 24, static_cast<std::uint32_t>(size - frame_overhead));
+    // a sealed frame keeps room for its tag (decode_frame must then refuse it as sealed)
+    std::size_t tag = (fixed[3] & frame_sealed_bit) ? frame_tag_bytes : 0;
+    if (size < frame_overhead + tag) {
+        fixed[3] = static_cast<std::uint8_t>(fixed[3] & ~frame_sealed_bit);
+        tag = 0;
+    }
+    le::put32(fixed + 24, static_cast<std::uint32_t>(size - frame_overhead - tag));
     le::put32(fixed + size - 4, crc32c(std::span<const std::uint8_t>(fixed, size - 4)));
     one({fixed, size});
     return 0;

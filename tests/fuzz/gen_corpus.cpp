@@ -1,5 +1,5 @@
 // Writes the seed corpus in tests/fuzz/corpus/<target>/ (committed; re-run to regenerate):
-//   c++ -std=c++20 -I include tests/fuzz/gen_corpus.cpp -o /tmp/gen && /tmp/gen tests/fuzz/corpus
+//   c++ -std=c++20 -I include -I tests/split tests/fuzz/gen_corpus.cpp -o /tmp/gen && /tmp/gen tests/fuzz/corpus
 // Every seed is made by mote's own encoders from small synthetic tensors (no third-party data).
 #include <bit>
 #include <cstdint>
@@ -9,9 +9,12 @@
 #include <vector>
 
 #include "mote/split/fragment.hpp"
+#include "mote/split/control.hpp"
 #include "mote/split/frame.hpp"
 #include "mote/split/result.hpp"
+#include "mote/split/sealed.hpp"
 #include "mote/split/slip.hpp"
+#include "toy_aead.hpp"
 
 using namespace mote::split;
 using Bytes = std::vector<std::uint8_t>;
@@ -52,6 +55,7 @@ int main(int argc, char** argv) {
     root = argv[1];
     FrameHeader h;
     h.model_id = 0x3A5B'1C2Du;
+    h.epoch = 1;
     h.sequence = 3;
     h.cut = 1;
     h.h = 5;
@@ -97,7 +101,7 @@ int main(int argc, char** argv) {
         std::vector<Bytes> frags;
         for (std::size_t i = 0; i < fragment_count(fr.size(), mtu); ++i) {
             Bytes x(mtu);
-            x.resize(make_fragment(fr, 3, i, mtu, x));
+            x.resize(make_fragment(fr, FrameKey{1, 3}, i, mtu, x));
             frags.push_back(x);
         }
         Bytes inorder, reversed;
@@ -116,6 +120,83 @@ int main(int argc, char** argv) {
         write("reassembly", "inorder_" + std::to_string(mtu) + "", inorder);
         write("reassembly", "reversed_dup_" + std::to_string(mtu) + "", reversed);
     }
+    // three frames interleaved (eviction when trusted, busy when untrusted), then a restart
+    for (const std::uint8_t op : {std::uint8_t{0x13}, std::uint8_t{0x1E}}) {
+        Bytes mixed;
+        std::vector<std::vector<Bytes>> all;
+        for (std::uint16_t seq = 0; seq < 3; ++seq) {
+            FrameHeader g = h;
+            g.sequence = seq;
+            const Bytes fr = frame(g, relu_like(60, seq + 5u, 0x80), Encoding::raw);
+            all.emplace_back();
+            for (std::size_t i = 0; i < fragment_count(fr.size(), 40); ++i) {
+                Bytes x(40);
+                x.resize(make_fragment(fr, FrameKey{static_cast<std::uint16_t>(seq == 2 ? 2 : 1), seq}, i, 40, x));
+                all.back().push_back(x);
+            }
+        }
+        for (std::size_t i = 0; i < all[0].size(); ++i)
+            for (const auto& f : all) {
+                if (i >= f.size()) continue;
+                mixed.push_back(op);
+                mixed.push_back(static_cast<std::uint8_t>(f[i].size()));
+                mixed.insert(mixed.end(), f[i].begin(), f[i].end());
+            }
+        write("reassembly", op == 0x13 ? "interleaved_trusted" : "interleaved_untrusted_deliver", mixed);
+    }
+
+    // ten frames in order, a replay, a restart (epoch 2), a fragment of the old epoch, then the
+    // same with untrusted fragments delivered by the caller
+    for (const std::uint8_t op : {std::uint8_t{0x11}, std::uint8_t{0x1C}}) {
+        Bytes seq_run;
+        const auto add = [&](std::uint16_t epoch, std::uint16_t seq, bool first_only) {
+            FrameHeader g = h;
+            g.epoch = epoch;
+            g.sequence = seq;
+            const Bytes fr = frame(g, relu_like(40, seq + 1u, 0x80), Encoding::fill_bitmap);
+            for (std::size_t i = 0; i < fragment_count(fr.size(), 60); ++i) {
+                Bytes x(60);
+                x.resize(make_fragment(fr, FrameKey{epoch, seq}, i, 60, x));
+                seq_run.push_back(op);
+                seq_run.push_back(static_cast<std::uint8_t>(x.size()));
+                seq_run.insert(seq_run.end(), x.begin(), x.end());
+                if (first_only) break;
+            }
+        };
+        for (std::uint16_t seq = 0; seq < 10; ++seq) add(1, seq, false);
+        add(1, 0, true);
+        add(2, 0, false);
+        add(1, 9, true);
+        write("reassembly", op == 0x11 ? "sequence_restart" : "sequence_restart_untrusted", seq_run);
+    }
+
+    // sealed frames (the stand-in AEAD of the tests; fuzz_sealed opens with the same device id)
+    k = 0;
+    for (const Encoding e : {Encoding::raw, Encoding::fill_rle, Encoding::fill_bitmap}) {
+        Bytes s = frame(h, t, e);
+        const std::size_t plain = s.size();
+        s.resize(plain + frame_tag_bytes);
+        split_test::ToyAead aead;
+        s.resize(seal_frame(s, plain, 0x4445'5631u, aead).bytes);
+        write("sealed", std::string("sealed_") + names[k++], s);
+    }
+
+    // control messages, plain and sealed (fuzz_sealed tries every input as one)
+    ControlMessage c;
+    c.type = Control::nack;
+    c.epoch = 1;
+    c.sequence = 3;
+    c.message = 1;
+    c.n = 2;
+    c.indices[0] = 0;
+    c.indices[1] = 4;
+    Bytes cb(max_control_bytes);
+    cb.resize(encode_control(c, cb));
+    write("sealed", "control_plain", cb);
+    split_test::ToyAead control_aead;
+    cb.resize(max_control_bytes);
+    cb.resize(seal_control(c, 0x4445'5631u, control_aead, cb));
+    write("sealed", "control_sealed", cb);
 
     ResultFrame r;
     r.model_id = 0x3A5B'1C2Du;

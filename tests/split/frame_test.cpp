@@ -35,6 +35,7 @@ FrameHeader int8_header(std::uint16_t h, std::uint16_t w, std::uint16_t c) {
     FrameHeader hd;
     hd.kind = Kind::tensor;
     hd.model_id = 0x1234'ABCDu;
+    hd.epoch = 0x0102'0304u;
     hd.sequence = 77;
     hd.cut = 1;
     hd.dtype = DType::int8;
@@ -166,6 +167,8 @@ TEST_CASE("frame: round trip for every encoding, int8 and float32, kinds") {
         REQUIRE(out == t);
         REQUIRE(d.header.encoding == e);
         REQUIRE(d.header.sequence == 77);
+        REQUIRE(d.header.epoch == 0x0102'0304u);
+        REQUIRE_FALSE(d.header.sealed);
         REQUIRE(d.header.scale_bits == hd.scale_bits);
         REQUIRE(d.header.zero_point == -128);
         REQUIRE(d.header.h == 25);
@@ -280,7 +283,8 @@ TEST_CASE("frame: expectations, output size, and field checks behind a valid CRC
         return decode_frame(b, out).error;
     };
     REQUIRE(patched(0, 0x00) == FrameError::bad_magic);
-    REQUIRE(patched(2, 2) == FrameError::bad_version);
+    REQUIRE(patched(2, 1) == FrameError::bad_version);   // version 1 (no epoch) is not read
+    REQUIRE(patched(2, 3) == FrameError::bad_version);
     REQUIRE(patched(3, 3) == FrameError::bad_kind);
     REQUIRE(patched(11, 7) == FrameError::bad_dtype);
     REQUIRE(patched(11, 2) == FrameError::bad_quant);   // float32 with an int8 scale
@@ -288,6 +292,8 @@ TEST_CASE("frame: expectations, output size, and field checks behind a valid CRC
     REQUIRE(patched(12, 3) == FrameError::bad_payload);  // shape product no longer matches
     REQUIRE(patched(21, 0xFF) == FrameError::bad_quant);  // negative scale
     REQUIRE(patched(23, 9) == FrameError::bad_encoding);
+    // the sealed bit: the length no longer matches (a sealed frame has a tag) ...
+    REQUIRE(patched(3, 0x81) == FrameError::bad_length);
     REQUIRE(out == Bytes(24, 0x11));
     // huge shape with a tiny payload
     {
@@ -297,6 +303,15 @@ TEST_CASE("frame: expectations, output size, and field checks behind a valid CRC
         le::put16(b.data() + 16, 0xFFFF);
         le::put32(b.data() + b.size() - 4, crc32c(std::span(b).first(b.size() - 4)));
         REQUIRE(decode_frame(b, out).error == FrameError::bad_payload);
+    }
+    // ... and with room for a tag, decode_frame refuses it (sealed.hpp opens it)
+    {
+        Bytes b(frame.begin(), frame.end());
+        b[3] = 0x81;
+        b.insert(b.end() - 4, frame_tag_bytes, 0);
+        le::put32(b.data() + b.size() - 4, crc32c(std::span(b).first(b.size() - 4)));
+        REQUIRE(decode_frame(b, out).error == FrameError::sealed);
+        REQUIRE(out == Bytes(24, 0x11));
     }
 }
 

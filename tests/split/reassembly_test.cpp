@@ -1,6 +1,7 @@
 // Fragmentation and reassembly: round trips at the LoRaWAN/NB-IoT MTUs, and property tests
 // (fixed-seed PRNG) with loss, duplication, reordering and corruption: a frame is handed out
-// only complete and intact, missing() names exactly what was lost, memory stays fixed.
+// only complete and intact, missing() names exactly what was lost, memory stays fixed. Then the
+// attacks of issue 12 (restart, replay, eviction by forged fragments), each now refused.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -21,10 +22,13 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 
+constexpr std::uint16_t epoch0 = 7, epoch1 = 8;
+
 // A real frame (so its trailing CRC-32C is right) of about `tensor` bytes.
-Bytes make_frame(Rng& rng, std::uint16_t seq, std::uint16_t tensor) {
+Bytes make_frame(Rng& rng, std::uint16_t seq, std::uint16_t tensor, std::uint32_t epoch = epoch0) {
     FrameHeader h;
     h.model_id = 0xABCD'0123u;
+    h.epoch = epoch;
     h.sequence = seq;
     h.cut = 1;
     h.h = 1;
@@ -41,12 +45,13 @@ Bytes make_frame(Rng& rng, std::uint16_t seq, std::uint16_t tensor) {
     return out;
 }
 
-std::vector<Bytes> fragments(const Bytes& frame, std::uint16_t seq, std::size_t mtu) {
+std::vector<Bytes> fragments(const Bytes& frame, std::uint16_t seq, std::size_t mtu,
+                             std::uint16_t epoch = epoch0) {
     std::vector<Bytes> v;
     const std::size_t n = fragment_count(frame.size(), mtu);
     for (std::size_t i = 0; i < n; ++i) {
         Bytes f(mtu);
-        const std::size_t m = make_fragment(frame, seq, i, mtu, f);
+        const std::size_t m = make_fragment(frame, FrameKey{epoch, seq}, i, mtu, f);
         REQUIRE(m > 0);
         REQUIRE(m <= mtu);
         f.resize(m);
@@ -61,14 +66,15 @@ TEST_CASE("fragments: counts and round trip at link MTUs") {
     Rng rng{1};
     REQUIRE(fragment_count(0, 51) == 0);
     REQUIRE(fragment_count(10, 6) == 0);
-    REQUIRE(fragment_count(45, 51) == 1);
-    REQUIRE(fragment_count(46, 51) == 2);
-    REQUIRE(fragment_count(255 * 45, 51) == 255);
-    REQUIRE(fragment_count(255 * 45 + 1, 51) == 0);
-    for (std::size_t mtu : {7u, 51u, 115u, 222u, 1200u}) {
+    REQUIRE(fragment_count(10, 8) == 0);
+    REQUIRE(fragment_count(43, 51) == 1);
+    REQUIRE(fragment_count(44, 51) == 2);
+    REQUIRE(fragment_count(255 * 43, 51) == 255);
+    REQUIRE(fragment_count(255 * 43 + 1, 51) == 0);
+    for (std::size_t mtu : {9u, 51u, 115u, 222u, 1200u}) {
         const Bytes frame = make_frame(rng, 5, 2000);
         const auto frags = fragments(frame, 5, mtu);
-        if (mtu == 7) {
+        if (mtu == 9) {
             REQUIRE(frags.empty());   // 2032 bytes need more than 255 fragments of 1 byte
             continue;
         }
@@ -89,7 +95,7 @@ TEST_CASE("fragments: parser rejects damage") {
     REQUIRE(parse_fragment(frags[0], v) == FragmentError::ok);
     REQUIRE(v.index == 0);
     REQUIRE(v.count == frags.size());
-    REQUIRE(v.sequence == 9);
+    REQUIRE(v.key == FrameKey{epoch0, 9});
     for (std::size_t i = 0; i < frags[1].size(); ++i) {
         Bytes bad = frags[1];
         bad[i] ^= 0x01;
@@ -103,10 +109,10 @@ TEST_CASE("fragments: parser rejects damage") {
         le::put16(x.data() + x.size() - 2,
                   static_cast<std::uint16_t>(crc32c(std::span(x).first(x.size() - 2))));
     };
-    b[2] = b[3];
+    b[4] = b[5];
     recheck(b);
     REQUIRE(parse_fragment(b, v) == FragmentError::bad_index);
-    b[3] = 0;
+    b[5] = 0;
     recheck(b);
     REQUIRE(parse_fragment(b, v) == FragmentError::bad_count);
 }
@@ -156,7 +162,7 @@ TEST_CASE("reassembly property: loss, duplication, reordering; retransmission co
         }
         // ARQ: the missing list is exactly what never arrived; resending it completes the frame.
         std::array<std::uint8_t, 255> miss{};
-        const MissingList m = r.missing(seq, miss);
+        const MissingList m = r.missing({epoch0, seq}, miss);
         std::vector<std::size_t> expect_missing;
         for (std::size_t i = 0; i < got.size(); ++i)
             if (!got[i]) expect_missing.push_back(i);
@@ -222,31 +228,37 @@ TEST_CASE("reassembly property: interleaved frames, corruption never yields a ba
 }
 
 TEST_CASE("reassembly: bounded memory, eviction, expiry, limits") {
-    using Small = Reassembler<512, 16, 2, 4>;
-    // fixed footprint: slots of (512 data + 2 bitmap + bookkeeping), nothing else grows
-    static_assert(sizeof(Small) < 2 * (512 + 2 + 48) + 4 * 2 + 64);
+    using Small = Reassembler<512, 16, 2, 64>;
+    // fixed footprint: slots of (512 data + 2 bitmap + bookkeeping) and an 8-byte window
+    static_assert(sizeof(Small) < 2 * (512 + 2 + 48) + 8 + 64);
     Rng rng{5};
     Small r{10};
     const Bytes a = make_frame(rng, 1, 200), b = make_frame(rng, 2, 200), c = make_frame(rng, 3, 200);
     const auto fa = fragments(a, 1, 51), fb = fragments(b, 2, 51), fc = fragments(c, 3, 51);
     REQUIRE(r.push(fa[0], 0).event == ReassemblyEvent::accepted);
     REQUIRE(r.push(fb[0], 1).event == ReassemblyEvent::accepted);
-    // a third frame evicts the least recently active one (frame 1)
+    // an authenticated third frame evicts the least recently active one (frame 1) ...
     const auto ev = r.push(fc[0], 2);
     REQUIRE(ev.event == ReassemblyEvent::accepted);
     REQUIRE(ev.evicted);
-    REQUIRE(ev.evicted_sequence == 1);
-    REQUIRE(r.push(fa[1], 3).event == ReassemblyEvent::stale);
+    REQUIRE(ev.evicted_key == FrameKey{epoch0, 1});
     REQUIRE(r.frames_in_progress() == 2);
-    // expiry: frame 2 idle since t=1, frame 3 since t=2
-    std::vector<std::uint16_t> expired;
-    REQUIRE(r.expire(11, [&](std::uint16_t s, std::uint8_t, std::uint8_t) { expired.push_back(s); }) == 1);
-    REQUIRE(expired == std::vector<std::uint16_t>{2});
-    REQUIRE(r.push(fb[1], 12).event == ReassemblyEvent::stale);
+    // ... which is not remembered: when it comes again it starts over (evicting frame 2)
+    const auto again = r.push(fa[1], 3);
+    REQUIRE(again.event == ReassemblyEvent::accepted);
+    REQUIRE(again.evicted_key == FrameKey{epoch0, 2});
+    // expiry: frame 3 idle since t=2, frame 1 since t=3
+    std::vector<FrameKey> expired;
+    REQUIRE(r.expire(12, [&](FrameKey k, std::uint8_t, std::uint8_t) { expired.push_back(k); }) == 1);
+    REQUIRE(expired == std::vector<FrameKey>{{epoch0, 3}});
+    REQUIRE(r.push(fc[1], 12).event == ReassemblyEvent::accepted);   // starts over, not stale
+    r.abandon({epoch0, 3});
+    REQUIRE_FALSE(r.in_progress({epoch0, 3}));
+    REQUIRE(r.frames_in_progress() == 1);
     // too many fragments / too large a frame
     const Bytes big = make_frame(rng, 4, 1200);
     REQUIRE(r.push(fragments(big, 4, 222)[0], 13).event == ReassemblyEvent::too_large);
-    REQUIRE(r.push(fragments(big, 4, 30)[0], 13).event == ReassemblyEvent::too_large);   // 52 fragments > 16
+    REQUIRE(r.push(fragments(big, 4, 30)[0], 13).event == ReassemblyEvent::too_large);   // 55 fragments > 16
     REQUIRE(r.frames_in_progress() == 1);
     // inconsistent sizes: a non-last fragment shorter than the others
     Reassembler<4096> q{10};
@@ -259,7 +271,7 @@ TEST_CASE("reassembly: bounded memory, eviction, expiry, limits") {
     REQUIRE(q.push(shorter, 0).event == ReassemblyEvent::inconsistent);
     // a fragment of the same sequence with another count
     Bytes recount = fd[1];
-    recount[3] = static_cast<std::uint8_t>(recount[3] + 1);
+    recount[5] = static_cast<std::uint8_t>(recount[5] + 1);
     le::put16(recount.data() + recount.size() - 2,
               static_cast<std::uint16_t>(crc32c(std::span(recount).first(recount.size() - 2))));
     REQUIRE(q.push(recount, 0).event == ReassemblyEvent::inconsistent);
@@ -308,4 +320,101 @@ TEST_CASE("slip: round trip, escapes, resynchronisation after noise and overflow
     REQUIRE(packets == 1);
     // bad escape
     for (const std::uint8_t b : Bytes{0xC0, 0xDB, 0x01, 0x05, 0xC0}) REQUIRE(dec.feed(b) != mote::split::slip::Status::packet);
+}
+
+// The attacks of issue 12, built by hand against the version-1 reassembler, now fail.
+TEST_CASE("reassembly: a device restart (new epoch, sequence 0 again) is not taken for old frames") {
+    Rng rng{21};
+    Reassembler<1024, 32, 2> r{100};
+    for (std::uint16_t seq = 0; seq < 16; ++seq) {
+        const auto f = fragments(make_frame(rng, seq, 300), seq, 115);
+        for (const Bytes& x : f) r.push(x, seq);
+        REQUIRE(r.stale({epoch0, seq}));
+    }
+    // restart: epoch + 1, sequences from 0: all 16 new frames complete
+    int completed = 0;
+    for (std::uint16_t seq = 0; seq < 16; ++seq) {
+        const Bytes frame = make_frame(rng, seq, 300, epoch1);
+        for (const Bytes& x : fragments(frame, seq, 115, epoch1)) {
+            const auto ev = r.push(x, 100 + seq);
+            REQUIRE(ev.event != ReassemblyEvent::stale);
+            if (ev.event == ReassemblyEvent::complete) {
+                REQUIRE(Bytes(r.frame().begin(), r.frame().end()) == frame);
+                ++completed;
+            }
+        }
+    }
+    REQUIRE(completed == 16);
+    // and the old epoch's frames are now stale, every one of them
+    for (std::uint16_t seq = 0; seq < 100; ++seq) REQUIRE(r.stale({epoch0, seq}));
+}
+
+TEST_CASE("reassembly: a delivered frame replayed after any number of newer ones is stale") {
+    Rng rng{22};
+    Reassembler<512, 16, 2, 64> r{100};
+    const Bytes first = make_frame(rng, 0, 60);
+    const auto replay = fragments(first, 0, 222);
+    REQUIRE(r.push(replay[0], 0).event == ReassemblyEvent::complete);
+    for (std::uint16_t seq = 1; seq <= 1000; ++seq) {
+        for (const Bytes& x : fragments(make_frame(rng, seq, 60), seq, 222))
+            REQUIRE(r.push(x, seq).event == ReassemblyEvent::complete);
+        if (seq == 16 || seq == 63 || seq == 64 || seq == 1000)
+            REQUIRE(r.push(replay[0], seq).event == ReassemblyEvent::stale);
+    }
+    // the window: within it, an undelivered sequence is still welcome; 65536 later wraps around
+    REQUIRE(r.stale({epoch0, 990}));
+    REQUIRE_FALSE(r.stale({epoch0, 1001}));
+    Reassembler<512, 16, 2, 64> gaps{100};
+    for (const std::uint16_t seq : std::initializer_list<std::uint16_t>{0, 2, 4}) gaps.deliver({epoch0, seq});
+    REQUIRE(gaps.stale({epoch0, 2}));
+    REQUIRE_FALSE(gaps.stale({epoch0, 3}));
+    gaps.deliver({epoch0, 3});
+    REQUIRE(gaps.stale({epoch0, 3}));
+    gaps.deliver({epoch0, 68});   // slides the window over 5..68
+    REQUIRE(gaps.stale({epoch0, 4}));   // behind the window now
+    REQUIRE_FALSE(gaps.stale({epoch0, 67}));
+    // exactly half-way round the 16-bit sequence counts as behind, for stale() and deliver() alike
+    REQUIRE(gaps.stale({epoch0, static_cast<std::uint16_t>(68 + 32768)}));
+    gaps.deliver({epoch0, static_cast<std::uint16_t>(68 + 32768)});
+    REQUIRE(gaps.stale({epoch0, static_cast<std::uint16_t>(68 + 32768)}));
+    REQUIRE(gaps.stale({epoch0, 68}));
+}
+
+TEST_CASE("reassembly: untrusted fragments never evict a frame in flight") {
+    Rng rng{23};
+    Reassembler<1024, 32, 2> r{1000};
+    const Bytes real = make_frame(rng, 40, 200), other = make_frame(rng, 41, 200);
+    const auto fr = fragments(real, 40, 51), fo = fragments(other, 41, 51);
+    REQUIRE(r.push(fr[0], 0, Trust::untrusted).event == ReassemblyEvent::accepted);
+    REQUIRE(r.push(fo[0], 0, Trust::untrusted).event == ReassemblyEvent::accepted);
+    // two forged fragments with new sequence numbers and a valid check: busy, nothing evicted
+    for (const std::uint16_t seq : std::initializer_list<std::uint16_t>{500, 501}) {
+        const auto forged = fragments(make_frame(rng, seq, 200), seq, 51);
+        const auto ev = r.push(forged[0], 1, Trust::untrusted);
+        REQUIRE(ev.event == ReassemblyEvent::busy);
+        REQUIRE_FALSE(ev.evicted);
+    }
+    // the real frame completes; untrusted, it is remembered only when the caller delivers it
+    for (std::size_t i = 1; i < fr.size(); ++i) {
+        const auto ev = r.push(fr[i], 2, Trust::untrusted);
+        REQUIRE(ev.event == (i + 1 == fr.size() ? ReassemblyEvent::complete : ReassemblyEvent::accepted));
+    }
+    REQUIRE(Bytes(r.frame().begin(), r.frame().end()) == real);
+    REQUIRE_FALSE(r.stale({epoch0, 40}));
+    r.deliver({epoch0, 40});
+    REQUIRE(r.push(fr[0], 3, Trust::untrusted).event == ReassemblyEvent::stale);
+    // a forged completed frame that fails authentication is simply not delivered: the real one
+    // (same key) can still complete afterwards
+    Bytes forged_frame = make_frame(rng, 42, 100);
+    const Bytes genuine = make_frame(rng, 42, 100);
+    for (const Bytes& x : fragments(forged_frame, 42, 222)) r.push(x, 4, Trust::untrusted);
+    REQUIRE_FALSE(r.stale({epoch0, 42}));
+    REQUIRE(r.push(fragments(genuine, 42, 222)[0], 5, Trust::untrusted).event == ReassemblyEvent::complete);
+    REQUIRE(Bytes(r.frame().begin(), r.frame().end()) == genuine);
+    // delivering a frame of a newer epoch drops frames in flight of the old one
+    REQUIRE(r.push(fo[1], 6, Trust::untrusted).event == ReassemblyEvent::accepted);
+    REQUIRE(r.in_progress({epoch0, 41}));
+    r.deliver({epoch1, 0});
+    REQUIRE_FALSE(r.in_progress({epoch0, 41}));
+    REQUIRE(r.stale({epoch0, 41}));
 }

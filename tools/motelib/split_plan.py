@@ -15,13 +15,13 @@ from . import VERSION, ConvertError
 from . import cli
 
 # Frame on the link (DESIGN.md section 5, include/mote/split/frame.hpp and fragment.hpp):
-# a 28 B header (magic, version, kind, model id, sequence, cut, dtype, shape, quantisation,
-# encoding, payload length), the payload, CRC-32C; then every frame travels as fragments of
-# 4 B header + data + 2 B check, at most 255 of them.  These are the fallbacks; the figures
+# a 32 B header (magic, version, kind, model id, sequence, cut, dtype, shape, quantisation,
+# encoding, payload length, epoch), the payload, CRC-32C; then every frame travels as fragments
+# of 6 B header + data + 2 B check, at most 255 of them.  These are the fallbacks; the figures
 # actually used are read from the library by the cut-table program when it has those headers.
-FRAME_HEADER = 28
+FRAME_HEADER = 32
 FRAME_CRC = 4
-FRAGMENT_OVERHEAD = 6
+FRAGMENT_OVERHEAD = 8
 MAX_FRAGMENTS = 255
 ALWAYS_FRAGMENT = True
 
