@@ -22,7 +22,7 @@ struct LayerProfile {
 template <class Net>
 void print_profile(const LayerProfile<Net>& p) {
     using mote::board::print;
-    const auto rows = Net::layer_info();
+    static constexpr auto rows = Net::layer_info();  // in flash, not on the stack
     for (std::size_t i = 0; i < rows.size(); ++i) {
         const auto& r = rows[i];
         const std::uint64_t n = p.instructions[i];

@@ -40,7 +40,7 @@ struct Entry {
 template <class Net>
 std::size_t report_fallbacks(const char* name) {
     std::size_t n = 0;
-    const auto rows = Net::layer_info();
+    static constexpr auto rows = Net::layer_info();  // in flash, not on the stack
     for (std::size_t i = 0; i < rows.size(); ++i)
         if (mote::costly_reference_layer<Net>(rows[i])) {
             std::printf("kernel fallback: %s layer %zu %s holds %.1f %% of the MACs and runs the "

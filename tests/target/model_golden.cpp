@@ -129,7 +129,7 @@ int main() {
           Net::arena_bytes, " B, state ", Net::state_bytes, " B, stack peak ",
           mote::board::stack_peak(), " B\n");
     int fallbacks = 0;
-    const auto rows = Net::layer_info();
+    static constexpr auto rows = Net::layer_info();  // in flash, not on the stack
     constexpr std::uint64_t total_macs = Net::macs > 0 ? Net::macs : 1;  // a MAC-free model has none
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (!mote::costly_reference_layer<Net>(rows[i])) continue;

@@ -79,7 +79,7 @@ void describe(Sink&& sink) {
     detail::Line head;
     head.put("  #  layer            output             MACs   weights B   arena B  kernel\n");
     sink(head.text);
-    const auto rows = Net::layer_info();
+    static constexpr auto rows = Net::layer_info();  // in flash, not on the stack
     for (std::size_t i = 0; i < rows.size(); ++i) {
         detail::Line l;
         l.put_uint_right(i, 3);
