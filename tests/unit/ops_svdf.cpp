@@ -358,11 +358,12 @@ TEST_CASE("svdf layer: types, sizes, initial state, frames on one state", "[svdf
     STATIC_REQUIRE(std::is_same_v<L::output, Tensor<Shape{1, 1, 3}, std::int8_t, scale_bits(layer_w.output), 4>>);
     STATIC_REQUIRE(L::state_bytes == 6 * 4 * sizeof(std::int16_t));
     STATIC_REQUIRE(L::macs == 6 * (5 + 4));
-    // the optimized kernel adds its folded feature biases (one int32 per filter)
+    // the optimized kernel adds its folded feature biases (one int32 per filter) and its two
+    // requantization records
     STATIC_REQUIRE(L::weight_bytes == (config::reference_kernels
                                            ? 30 + 24 * 2 + 3 * 4
                                            : kernels::gemm_weight_bytes<kernels::Primitives>(30) +
-                                                 24 * 2 + 3 * 4 + 6 * 4));
+                                                 24 * 2 + 3 * 4 + 6 * 4 + 2 * sizeof(kernels::ChannelQ)));
     STATIC_REQUIRE(L::params.error == nullptr);
     CHECK(std::string_view(L::name) == "SVDF");
 

@@ -8,7 +8,8 @@
 //    value, and is overwritten by the new activation, as the reference's per-filter shift
 //    leaves it;
 //  - the time sums add int16·int16 products (|p| ≤ 2^30) in wrapping 32-bit arithmetic, the
-//    reference's sum modulo 2^32.
+//    reference's sum modulo 2^32;
+//  - both requantizations in the merged-rounding form (kernels/requant.hpp, ChannelQ).
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +18,7 @@
 
 #include "mote/kernels/fully_connected.hpp"
 #include "mote/kernels/pack.hpp"
+#include "mote/kernels/requant.hpp"
 #include "mote/kernels/reference/svdf.hpp"
 
 namespace mote::kernels {
@@ -65,9 +67,13 @@ struct SvdfPlan {
     static constexpr const weight_t<P>* feature =
         gemm_weights<P, svdf_feature_rows<W>, filters, Dims.inputs>();
     static constexpr std::array<std::int32_t, filters> fold = svdf_fold<W, filters, Dims.inputs, Params>();
+    static constexpr ChannelQ to_state = channel_q(Params.input_to_state.multiplier, Params.input_to_state.exponent);
+    static constexpr ChannelQ to_output =
+        channel_q(Params.state_to_output.multiplier, Params.state_to_output.exponent);
     static constexpr std::size_t flash_bytes = gemm_weight_bytes<P>(W.feature.size()) +
                                                W.time.size() * sizeof(std::int16_t) +
-                                               W.bias.size() * sizeof(std::int32_t) + sizeof(fold);
+                                               W.bias.size() * sizeof(std::int32_t) + sizeof(fold) +
+                                               sizeof(to_state) + sizeof(to_output);
     static constexpr std::size_t scratch_bytes = fully_connected_scratch_bytes<P>(Dims.inputs);
 
     static void run(const std::int8_t* input, std::int8_t* output, std::int16_t* state,
@@ -84,8 +90,7 @@ struct SvdfPlan {
                 std::uint32_t acc = W.bias.empty() ? 0u : static_cast<std::uint32_t>(W.bias[static_cast<std::size_t>(u)]);
                 for (int k = 0; k < unit_terms; ++k)
                     acc += static_cast<std::uint32_t>(static_cast<std::int32_t>(wt[k]) * st[k]);
-                std::int32_t v = quant::requantize(static_cast<std::int32_t>(acc), Params.state_to_output) +
-                                 Params.output_zero_point;
+                std::int32_t v = requantize(static_cast<std::int32_t>(acc), to_output) + Params.output_zero_point;
                 v = v < -128 ? -128 : (v > 127 ? 127 : v);
                 output[b * Dims.units + u] = static_cast<std::int8_t>(v);
             }
@@ -101,7 +106,7 @@ private:
             const int n = filters - f0 < detail::out_chunk ? filters - f0 : detail::out_chunk;
             w = dot_rows<P>(x, w, Dims.inputs, n, fold.data() + f0, acc);
             for (int j = 0; j < n; ++j) {
-                std::int32_t v = quant::requantize(acc[j], Params.input_to_state);
+                std::int32_t v = requantize(acc[j], to_state);
                 v = v < INT16_MIN ? INT16_MIN : (v > INT16_MAX ? INT16_MAX : v);
                 s[(f0 + j + 1) * Dims.memory - 1] = static_cast<std::int16_t>(v);
             }
