@@ -1,0 +1,185 @@
+#pragma once
+// One mote-serve worker, without the network: uplinks in (uplink.hpp), outputs out. It keeps
+// the devices of its partitions in a DeviceTable, authenticates sealed frames of untrusted
+// (raw) uplinks, refuses anything delivered before, runs the model's tail for the frame's cut
+// and reports each frame exactly once:
+//
+//   mote/result/{device}    {"device","epoch","sequence","model","cut","class","scores":[...],"latency_us","output"}
+//   mote/missing/{device}   {"device","epoch","sequence","received","count","reason"}
+//   mote/rejected/{device}  {"device","epoch","sequence","reason"}
+//
+// Deterministic: the same uplinks and ticks at the same times give the same outputs in the same
+// order, numbered from 0 — which is what lets a restarted worker replay its journal and skip the
+// outputs the broker already has (`acknowledged`). A result names its output ("w/W#index"): one
+// that a restarted worker publishes again (the broker had it, the acknowledgement had not been
+// journaled) is the same output, which a consumer drops as it drops any QoS 1 redelivery.
+// Host only; single-threaded.
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "device_table.hpp"
+#include "keys.hpp"
+#include "model_table.hpp"
+#include "mote/split/reassembly.hpp"
+#include "mote/split/sealed.hpp"
+#include "uplink.hpp"
+
+namespace mote_serve {
+
+struct WorkerConfig {
+    unsigned worker = 0, workers = 1;   // this worker owns partitions k with k % workers == worker
+    unsigned partitions = 16;
+    std::size_t max_devices = 4096;     // reassemblers held at once (LRU beyond)
+    std::uint32_t timeout_ms = 2000;    // a frame in progress idle this long is given up
+};
+
+// Frames up to the KWS cut after unit 1 sealed (8000 B raw + 52), two in flight per device.
+using ServeReassembler = mote::split::Reassembler<8192, 255, 2, 64>;
+
+template <class Model>
+class Worker {
+public:
+    // Called for every output in order with its index; `skip` outputs were acknowledged before
+    // (replay) and need not be published.
+    std::function<void(std::uint64_t index, const std::string& topic, const std::string& payload)> publish;
+
+    Worker(WorkerConfig config, const KeyTable& keys, std::uint32_t model_id)
+        : config_(config), keys_(keys), model_id_(model_id), table_(config.max_devices, config.timeout_ms) {}
+
+    // The outputs already acknowledged by the broker (from the journal): not published again.
+    std::unordered_set<std::uint64_t>& acknowledged() { return acknowledged_; }
+
+    void uplink(std::uint32_t now, std::string_view topic, std::span<const std::uint8_t> payload) {
+        ++counters_["uplinks"];
+        Uplink u;
+        if (const UplinkError e = parse_uplink(topic, payload, u); e != UplinkError::ok) {
+            ++counters_[std::string("uplink_") + uplink_error_name(e)];
+            return;
+        }
+        if (u.partition >= config_.partitions || u.partition % config_.workers != config_.worker ||
+            partition_of(u.device, config_.partitions) != u.partition) {
+            ++counters_["uplink_wrong_partition"];
+            return;
+        }
+        gone_.clear();
+        auto& d = table_.get(u.device, now, gone_);
+        const auto trust = u.format == UplinkFormat::raw ? mote::split::Trust::untrusted : mote::split::Trust::authenticated;
+        const mote::split::PushResult ev = d.reassembler.push(u.fragment, now, trust);
+        ++counters_[std::string("fragment_") + mote::split::reassembly_event_name(ev.event)];
+        decltype(table_)::after_push(d, ev, gone_);
+        if (ev.event == mote::split::ReassemblyEvent::complete) frame(d, ev.key, trust);
+        report_gone();
+    }
+
+    // Gives up on idle frames; true when it did (the caller journals the tick then).
+    bool tick(std::uint32_t now) {
+        gone_.clear();
+        table_.expire(now, gone_);
+        report_gone();
+        return !gone_.empty();
+    }
+
+    const std::map<std::string, std::uint64_t>& counters() const { return counters_; }
+    std::size_t devices() const { return table_.devices(); }
+    std::size_t evictions() const { return table_.evictions(); }
+    static constexpr std::size_t bytes_per_device() {
+        return DeviceTable<ServeReassembler>::bytes_per_device() + sizeof(mote::split::ReplayWindow<64>);
+    }
+
+private:
+    using Table = DeviceTable<ServeReassembler>;
+
+    void frame(Table::Device& d, mote::split::FrameKey key, mote::split::Trust trust) {
+        const auto started = std::chrono::steady_clock::now();
+        const auto bytes = d.reassembler.frame();
+        buf_.assign(bytes.begin(), bytes.end());
+        std::span<const std::uint8_t> plain(buf_);
+        if (trust == mote::split::Trust::untrusted) {
+            const auto k = keys_.find(d.name);
+            if (k == keys_.end()) return reject(d.name, key, "no_key");
+            PsaAead aead{k->second.algorithm, k->second.key};
+            const mote::split::OpenResult o = mote::split::open_frame(std::span<std::uint8_t>(buf_), k->second.device_id, aead);
+            if (o.error != mote::split::FrameError::ok) return reject(d.name, key, mote::split::frame_error_name(o.error));
+            d.reassembler.deliver(key);   // authentic: its fragments are stale from now on
+            plain = plain.first(o.bytes);
+        }
+        const mote::split::DecodeResult h = mote::split::decode_frame(plain, {}, {std::nullopt, std::nullopt, mote::split::Kind::tensor});
+        if (h.error != mote::split::FrameError::ok) return reject(d.name, key, mote::split::frame_error_name(h.error));
+        // exactly once, whatever the reassembler forgot (an evicted device, a replay after 64 frames)
+        if (!delivered_[d.name].accept(h.header.epoch, h.header.sequence)) return reject(d.name, key, "replayed");
+        if (h.header.model_id != model_id_) return reject(d.name, key, "unknown_model");
+        const TailSpec* tail = Model::find(h.header.cut);
+        if (tail == nullptr) return reject(d.name, key, "unknown_cut");
+        if (!Model::matches(*tail, h.header)) return reject(d.name, key, "wrong_tensor");
+
+        const std::uint64_t index = next_output_++;
+        ++counters_["results"];
+        if (acknowledged_.count(index)) return;
+        tensor_.resize(tail->input_bytes / 16 + 1);
+        auto* in = reinterpret_cast<std::uint8_t*>(tensor_.data());
+        mote::split::decode_frame(plain, std::span<std::uint8_t>(in, tail->input_bytes));
+        const std::int8_t* out = tail->run(reinterpret_cast<const std::int8_t*>(in));
+        std::size_t top = 0;
+        for (std::size_t i = 1; i < Model::output::elements; ++i)
+            if (out[i] > out[top]) top = i;
+        const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started).count();
+        std::string json = "{\"device\":\"" + d.name + "\",\"epoch\":" + std::to_string(h.header.epoch) +
+                           ",\"sequence\":" + std::to_string(h.header.sequence) + ",\"model\":\"" + hex32(model_id_) +
+                           "\",\"cut\":" + std::to_string(h.header.cut) + ",\"class\":" + std::to_string(top) + ",\"scores\":[";
+        for (std::size_t i = 0; i < Model::output::elements; ++i) json += (i ? "," : "") + std::to_string(out[i]);
+        // the output's identity: a replayed worker that publishes it again sends the same one
+        json += "],\"latency_us\":" + std::to_string(us) + ",\"output\":\"" + std::to_string(config_.worker) + "/" +
+                std::to_string(config_.workers) + "#" + std::to_string(index) + "\"}";
+        publish(index, "mote/result/" + d.name, json);
+    }
+
+    void reject(const std::string& device, mote::split::FrameKey key, const char* reason) {
+        ++counters_[std::string("rejected_") + reason];
+        emit("mote/rejected/" + device, "{\"device\":\"" + device + "\",\"epoch\":" + std::to_string(key.epoch) +
+                                            ",\"sequence\":" + std::to_string(key.sequence) + ",\"reason\":\"" + reason + "\"}");
+    }
+
+    void report_gone() {
+        for (const FrameGone& g : gone_) {
+            ++counters_[std::string("missing_") + g.reason];
+            emit("mote/missing/" + g.device,
+                 "{\"device\":\"" + g.device + "\",\"epoch\":" + std::to_string(g.key.epoch) + ",\"sequence\":" +
+                     std::to_string(g.key.sequence) + ",\"received\":" + std::to_string(g.received) +
+                     ",\"count\":" + std::to_string(g.count) + ",\"reason\":\"" + g.reason + "\"}");
+        }
+    }
+
+    void emit(const std::string& topic, const std::string& payload) {
+        const std::uint64_t index = next_output_++;
+        if (!acknowledged_.count(index)) publish(index, topic, payload);
+    }
+
+    static std::string hex32(std::uint32_t v) {
+        char s[9];
+        std::snprintf(s, sizeof s, "%08x", v);
+        return s;
+    }
+
+    WorkerConfig config_;
+    const KeyTable& keys_;
+    std::uint32_t model_id_;
+    Table table_;
+    std::unordered_map<std::string, mote::split::ReplayWindow<64>> delivered_;
+    std::unordered_set<std::uint64_t> acknowledged_;
+    std::uint64_t next_output_ = 0;
+    std::vector<FrameGone> gone_;
+    std::vector<std::uint8_t> buf_;
+    struct alignas(16) Block { std::uint8_t b[16]; };
+    std::vector<Block> tensor_;
+    std::map<std::string, std::uint64_t> counters_;
+};
+
+}  // namespace mote_serve
