@@ -23,6 +23,7 @@
 
 #include "mote/audio.hpp"
 #include "mote_board.hpp"
+#include "ref_path.hpp"
 
 namespace {
 
@@ -39,18 +40,7 @@ bool starts_with(const char* s, const char* prefix) {
     return std::strncmp(s, prefix, std::strlen(prefix)) == 0;
 }
 
-// prefix + name + suffix into out (NUL-terminated); false when too long.
-bool join(std::span<char> out, const char* prefix, const char* name, const char* suffix) {
-    std::size_t n = 0;
-    for (const char* part : {prefix, name, suffix}) {
-        for (const char* p = part; *p != '\0'; ++p) {
-            if (n + 1 >= out.size()) return false;
-            out[n++] = *p;
-        }
-    }
-    out[n] = '\0';
-    return true;
-}
+using target_test::join;
 
 // Reads dir + stem + suffix whole; its size in bytes, or -1 after printing why not.
 long load(const char* dir, const char* stem, const char* suffix, std::span<std::byte> out) {

@@ -17,6 +17,7 @@
 #include <type_traits>
 
 #include "mote_board.hpp"
+#include "ref_path.hpp"
 #include MOTE_GOLDEN_HEADER
 
 namespace {
@@ -37,18 +38,7 @@ alignas(16) std::byte want[max_frames * Out::bytes + 1];
 typename Net::Arena arena;
 typename Net::State state;   // used by stateful models only
 
-// prefix + name + suffix into out (NUL-terminated); false when too long.
-bool join(std::span<char> out, const char* prefix, const char* name, const char* suffix) {
-    std::size_t n = 0;
-    for (const char* part : {prefix, name, suffix}) {
-        for (const char* p = part; *p != '\0'; ++p) {
-            if (n + 1 >= out.size()) return false;
-            out[n++] = *p;
-        }
-    }
-    out[n] = '\0';
-    return true;
-}
+using target_test::join;
 
 // Reads a whole file of 1 .. max_frames records of `record` bytes; returns the record count, or 0
 // after printing why not.
