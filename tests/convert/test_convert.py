@@ -532,8 +532,8 @@ class CompileChecks(unittest.TestCase):
                                     os.path.join(d, "runner"), [d], opt="-O0")
         self.assertRegex(ctx.exception.line(),
                          r"^compiling the host program failed: mote: Conv2D/DepthwiseConv2D/"
-                         r"Dense: folded bias leaves the int32 accumulator no headroom \(full "
-                         r"log: ")
+                         r"Dense: folded bias leaves the int32 accumulator no headroom: "
+                         r"folded_bias\(output channel, folded, reach\) \(full log: ")
 
     def test_other_compile_time_rules(self):
         f = struct.pack

@@ -9,7 +9,7 @@
 #include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/conv2d.hpp"
 #include "mote/layers/layer.hpp"
-#include "mote/layers/window_checks.hpp"
+#include "mote/layers/checks.hpp"
 #include "mote/quant/channel_requant.hpp"
 
 namespace mote {
@@ -25,6 +25,7 @@ struct Conv2DBound : LayerFacts {
     static_assert(window_ok<Index, In::shape, geometry>());
     static_assert(diagnostic::WeightCountMismatch<Index, W.values.size(),
                                                   static_cast<std::size_t>(Filters) * taps>::ok);
+    static_assert(quantization_ok<Index, In, W, Filters>());
     static constexpr Shape out_shape{geometry.out_h, geometry.out_w, Filters};
     static constexpr std::uint64_t macs =
         static_cast<std::uint64_t>(out_shape.elements()) * static_cast<std::uint64_t>(taps);

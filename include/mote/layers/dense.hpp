@@ -9,6 +9,7 @@
 #include "mote/kernels/pack.hpp"
 #include "mote/kernels/reference/fully_connected.hpp"
 #include "mote/layers/conv2d.hpp"
+#include "mote/layers/checks.hpp"
 #include "mote/layers/layer.hpp"
 #include "mote/quant/channel_requant.hpp"
 
@@ -27,6 +28,7 @@ struct DenseBound : LayerFacts {
     static_assert(diagnostic::WeightCountMismatch<Index, W.values.size(),
                                                   static_cast<std::size_t>(Units) *
                                                       (rows > 0 ? inputs : In::elements)>::ok);
+    static_assert(quantization_ok<Index, In, W, Units>());
     static constexpr Shape out_shape = rows <= 1          ? Shape{1, 1, Units}
                                        : In::shape.c == inputs ? Shape{In::shape.h, In::shape.w, Units}
                                                                : Shape{1, rows, Units};

@@ -7,7 +7,7 @@
 #include "mote/kernels/depthwise_conv2d.hpp"
 #include "mote/kernels/reference/depthwise_conv2d.hpp"
 #include "mote/layers/layer.hpp"
-#include "mote/layers/window_checks.hpp"
+#include "mote/layers/checks.hpp"
 #include "mote/quant/channel_requant.hpp"
 
 namespace mote {
@@ -24,6 +24,7 @@ struct DepthwiseBound : LayerFacts {
     static_assert(window_ok<Index, In::shape, geometry>());
     static_assert(diagnostic::WeightCountMismatch<Index, W.values.size(),
                                                   static_cast<std::size_t>(K.h * K.w * channels)>::ok);
+    static_assert(quantization_ok<Index, In, W, channels>());
     static constexpr Shape out_shape{geometry.out_h, geometry.out_w, channels};
     static constexpr std::uint64_t macs =
         static_cast<std::uint64_t>(out_shape.elements()) * static_cast<std::uint64_t>(K.h * K.w);

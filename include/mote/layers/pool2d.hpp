@@ -3,7 +3,7 @@
 
 #include "mote/kernels/reference/pool.hpp"
 #include "mote/layers/layer.hpp"
-#include "mote/layers/window_checks.hpp"
+#include "mote/layers/checks.hpp"
 
 namespace mote {
 namespace detail {

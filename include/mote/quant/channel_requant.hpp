@@ -26,27 +26,41 @@ struct ChannelRequant {
     ClampRange clamp{};
 };
 
-// weight_sum(o) gives Σw over output channel o's weights (its layout is the layer's business).
 // Per-channel multiplier: (double)s_in · (double)s_w[o] / (double)s_out, as TFLite computes it.
+constexpr Multiplier channel_multiplier(const QuantizedWeights& w, QuantParams in, std::size_t c) {
+    const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[c];
+    return quantize_multiplier(static_cast<double>(in.scale) * static_cast<double>(ws) /
+                               static_cast<double>(w.output.scale));
+}
+
+// The checks that need no weight sums, O(channels). The layer makes them in its indexed binding
+// (model/graph.hpp), before anything is folded, so that a failure names the layer index.
+template <int Channels, int Layer>
+constexpr bool check_channel_quantization(const QuantizedWeights& w, QuantParams in) {
+    diagnostic::weight_scale_count(Layer, w.scales.size(), Channels);
+    diagnostic::bias_count(Layer, w.bias.size(), Channels);
+    diagnostic::activation_scales(Layer, in.scale, w.output.scale);
+    diagnostic::int8_zero_points(Layer, in.zero_point, w.output.zero_point);
+    for (int o = 0; o < Channels; ++o) {
+        const auto c = static_cast<std::size_t>(o);
+        diagnostic::weight_scale(Layer, o, w.scales.size() == 1 ? w.scales[0] : w.scales[c]);
+        diagnostic::requantization_shift(Layer, o, channel_multiplier(w, in, c).exponent);
+    }
+    return true;
+}
+
+// weight_sum(o) gives Σw over output channel o's weights (its layout is the layer's business).
+// The data passed check_channel_quantization; what remains is the folded bias's range.
 template <int Channels, class WeightSum>
 constexpr ChannelRequant<Channels> make_channel_requant(const QuantizedWeights& w, QuantParams in,
                                                         Activation act, WeightSum weight_sum) {
     ChannelRequant<Channels> r{};
-    diagnostic::weight_scale_count(w.scales.size(), Channels);
-    diagnostic::bias_count(w.bias.size(), Channels);
-    diagnostic::activation_scales(in.scale, w.output.scale);
-    diagnostic::int8_zero_points(in.zero_point, w.output.zero_point);
     // The kernels start each accumulator at the folded bias and add raw int8 products
     // (|x·w| ≤ 2^14), `taps` per output channel: every partial sum must stay within int32.
     const std::int64_t reach = static_cast<std::int64_t>(w.values.size() / Channels) << 14;
     for (int o = 0; o < Channels; ++o) {
         const auto c = static_cast<std::size_t>(o);
-        const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[c];
-        diagnostic::weight_scale(o, ws);
-        const double real = static_cast<double>(in.scale) * static_cast<double>(ws) /
-                            static_cast<double>(w.output.scale);
-        const Multiplier m = quantize_multiplier(real);
-        diagnostic::requantization_shift(o, m.exponent);
+        const Multiplier m = channel_multiplier(w, in, c);
         const std::int64_t b = w.bias.empty() ? 0 : w.bias[c];
         const std::int64_t folded = b - static_cast<std::int64_t>(in.zero_point) * weight_sum(o);
         diagnostic::folded_bias(o, folded, reach);
