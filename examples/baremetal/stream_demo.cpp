@@ -95,7 +95,9 @@ int main() {
     const std::uint64_t later = count > 1 ? (total - first) / (count - 1) : first;
     print("instructions ", first, " for the first frame, ", later, " per later frame (mean)\n");
     print("state        ", Net::state_bytes, " B kept between frames (Net::State)\n");
-    print("arena        ", Net::arena_bytes, " B scratch (planned at compile time)\n");
+    print("arena        ", Net::arena_bytes, " B scratch (planned at compile time) + input ",
+          In::bytes, " B; with the input in the arena (Net::ArenaWithInputs) ",
+          Net::arena_with_inputs_bytes, " B\n");
     print("stack peak   ", stack, " B\n");
     const auto mem = demo::memory();
     print("flash        ", mem.flash, " B image (weights ", Net::weight_bytes, " B)\n");
@@ -108,6 +110,8 @@ int main() {
     mote::board::report("macs", Net::macs);
     mote::board::report("arena_bytes", Net::arena_bytes);
     mote::board::report("state_bytes", Net::state_bytes);
+    mote::board::report("input_bytes", In::bytes);
+    mote::board::report("arena_with_inputs_bytes", Net::arena_with_inputs_bytes);
     static demo::LayerProfile<Net> profile;
     Net::reset(state);
     infer<Net>(frames, profile);

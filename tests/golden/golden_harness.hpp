@@ -8,7 +8,8 @@
 //                           kernel on this build (mote::costly_reference_layer), naming each
 //
 // IN holds one or more whole inputs back to back; they run as successive inferences on one fresh
-// state (a stream; a stateless model simply runs each).  WANT names the reference output file,
+// state (a stream; a stateless model simply runs each), once with the inputs in the caller's
+// buffer (Net::Arena) and once written into the arena (Net::ArenaWithInputs).  WANT names the reference output file,
 // or for a model with several outputs one file per output joined by commas (out0,out1,...), each
 // holding that output of every inference back to back.
 #include <cmath>
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -33,7 +35,8 @@ struct Entry {
     std::size_t output_count;
     std::size_t out_bytes[max_outputs];     // one inference's bytes of each output
     bool float_out[max_outputs];
-    void (*run)(const std::byte* in, std::byte* out, std::size_t frames);  // outputs frame-major
+    // Outputs frame-major.
+    void (*run)(mote::InputPlace inputs, const std::byte* in, std::byte* out, std::size_t frames);
     std::size_t (*report_fallbacks)(const char* name);  // prints them; returns how many
 };
 
@@ -51,17 +54,43 @@ std::size_t report_fallbacks(const char* name) {
     return n;
 }
 
+// One inference with the inputs written into the arena: the bytes run_bytes would read.
 template <class Net>
-void run(const std::byte* in, std::byte* out, std::size_t frames) {
+void run_in_arena(typename Net::ArenaWithInputs& arena, const std::byte* in, std::byte* out,
+                  auto&... state) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        std::size_t offset = 0;
+        ((std::memcpy(Net::template input_buffer<I>(arena), in + offset, Net::template input<I>::bytes),
+          offset += Net::template input<I>::bytes),
+         ...);
+    }(std::make_index_sequence<static_cast<std::size_t>(Net::input_count)>{});
+    const auto outputs = Net::run(arena, state...);
+    [&]<std::size_t... I>(std::index_sequence<I...>) {
+        std::size_t offset = 0;
+        // One output is a pointer, several a tuple: std::tuple{} makes both a tuple.
+        ((std::memcpy(out + offset, std::get<I>(std::tuple{outputs}), Net::template output_at<I>::bytes),
+          offset += Net::template output_at<I>::bytes),
+         ...);
+    }(std::make_index_sequence<Net::output_count>{});
+}
+
+template <class Net>
+void run(mote::InputPlace inputs, const std::byte* in, std::byte* out, std::size_t frames) {
     static typename Net::Arena arena;
+    static typename Net::ArenaWithInputs arena_with_inputs;
+    const auto one = [&](std::size_t f, auto&... state) {
+        if (inputs == mote::InputPlace::arena)
+            run_in_arena<Net>(arena_with_inputs, in + f * Net::input_bytes, out + f * Net::output_bytes,
+                              state...);
+        else
+            Net::run_bytes(arena, state..., in + f * Net::input_bytes, out + f * Net::output_bytes);
+    };
     if constexpr (Net::stateful) {
         static typename Net::State state;
         Net::reset(state);
-        for (std::size_t f = 0; f < frames; ++f)
-            Net::run_bytes(arena, state, in + f * Net::input_bytes, out + f * Net::output_bytes);
+        for (std::size_t f = 0; f < frames; ++f) one(f, state);
     } else {
-        for (std::size_t f = 0; f < frames; ++f)
-            Net::run_bytes(arena, in + f * Net::input_bytes, out + f * Net::output_bytes);
+        for (std::size_t f = 0; f < frames; ++f) one(f);
     }
 }
 
@@ -204,27 +233,31 @@ inline int main(const Entry* entries, std::size_t count, int argc, char** argv) 
             ++failures;
             continue;
         }
-        got.assign(frames * frame_bytes, std::byte{0xA5});
-        e->run(in.data(), got.data(), frames);
-        inferences += frames;
-        std::size_t bad = 0, printed = 0;
-        for (std::size_t f = 0; f < frames; ++f) {
-            std::size_t offset = f * frame_bytes;
-            for (std::size_t k = 0; k < e->output_count; ++k) {
-                const std::size_t b = compare(e->float_out[k], got.data() + offset,
-                                              want[k].data() + f * e->out_bytes[k],
-                                              e->out_bytes[k], rel_tol, worst, printed);
-                if (b != 0 && printed <= 10)
-                    std::printf("  (inference %zu of %zu, output %zu: %s)\n", f + 1, frames, k,
-                                paths[k]);
-                bad += b;
-                offset += e->out_bytes[k];
+        for (const mote::InputPlace place : {mote::InputPlace::caller, mote::InputPlace::arena}) {
+            const char* where = place == mote::InputPlace::arena ? "inputs in the arena"
+                                                                 : "inputs in the caller's buffer";
+            got.assign(frames * frame_bytes, std::byte{0xA5});
+            e->run(place, in.data(), got.data(), frames);
+            if (place == mote::InputPlace::caller) inferences += frames;
+            std::size_t bad = 0, printed = 0;
+            for (std::size_t f = 0; f < frames; ++f) {
+                std::size_t offset = f * frame_bytes;
+                for (std::size_t k = 0; k < e->output_count; ++k) {
+                    const std::size_t b = compare(e->float_out[k], got.data() + offset,
+                                                  want[k].data() + f * e->out_bytes[k],
+                                                  e->out_bytes[k], rel_tol, worst, printed);
+                    if (b != 0 && printed <= 10)
+                        std::printf("  (%s: inference %zu of %zu, output %zu: %s)\n", where,
+                                    f + 1, frames, k, paths[k]);
+                    bad += b;
+                    offset += e->out_bytes[k];
+                }
             }
-        }
-        if (bad != 0) {
-            std::printf("FAIL %s: %s: %zu output elements differ over %zu inference(s)\n",
-                        e->name, in_path, bad, frames);
-            ++failures;
+            if (bad != 0) {
+                std::printf("FAIL %s: %s, %s: %zu output elements differ over %zu inference(s)\n",
+                            e->name, in_path, where, bad, frames);
+                ++failures;
+            }
         }
     }
     if (failures != 0) {
@@ -234,11 +267,12 @@ inline int main(const Entry* entries, std::size_t count, int argc, char** argv) 
     bool any_float = false;
     for (std::size_t k = 0; k < e->output_count; ++k) any_float = any_float || e->float_out[k];
     if (any_float)
-        std::printf("PASS %s: %d pairs (%zu inferences), float32 within %.3g x max|want| (worst "
-                    "%.3g), other outputs bit-exact\n",
+        std::printf("PASS %s: %d pairs (%zu inferences, inputs in the caller's buffer and in the "
+                    "arena), float32 within %.3g x max|want| (worst %.3g), other outputs bit-exact\n",
                     e->name, pairs, inferences, rel_tol, worst);
     else
-        std::printf("PASS %s: %d pairs (%zu inferences), %zu output bytes each, bit-exact\n",
+        std::printf("PASS %s: %d pairs (%zu inferences, inputs in the caller's buffer and in the "
+                    "arena), %zu output bytes each, bit-exact\n",
                     e->name, pairs, inferences, frame_bytes);
     return 0;
 }

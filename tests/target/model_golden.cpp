@@ -4,7 +4,8 @@
 //   -append "<ref dir>/<model>_ NAME..."   reads <ref dir>/<model>_NAME.in.bin / .out.bin
 //
 // An .in.bin may hold several whole inputs (a stream): they run as successive inferences on one
-// fresh Net::State, and .out.bin holds their outputs back to back.
+// fresh Net::State, and .out.bin holds their outputs back to back. Every pair runs twice: with the
+// input in the firmware's buffer (Net::Arena) and copied into the arena (Net::ArenaWithInputs).
 // Built once per model with MOTE_GOLDEN_HEADER ("kws_dscnn_int8.hpp") and MOTE_GOLDEN_NS
 // (kws_dscnn_int8). Exit status: 0 when every pair matches, 1 on any mismatch or when a layer
 // holding > 5 % of the MACs runs a reference kernel (mote::costly_reference_layer: the fallback
@@ -35,7 +36,10 @@ static_assert(!std::is_same_v<typename In::value_type, float> &&
 constexpr std::size_t max_frames = Net::stateful ? std::clamp<std::size_t>(32768 / In::bytes, 1, 32) : 1;
 alignas(16) std::byte input[max_frames * In::bytes + 1];   // one spare byte: a longer file is an error
 alignas(16) std::byte want[max_frames * Out::bytes + 1];
-typename Net::Arena arena;
+union Arenas {               // one placement of the inputs runs at a time
+    typename Net::Arena caller;
+    typename Net::ArenaWithInputs with_inputs;
+} arenas;
 typename Net::State state;   // used by stateful models only
 
 using target_test::join;
@@ -54,9 +58,15 @@ std::size_t load(const char* path, std::byte* data, std::size_t capacity, std::s
 }
 
 template <class N>
-const typename Out::value_type* infer(const typename In::value_type* in) {
-    if constexpr (N::stateful) return N::run(arena, state, in);
-    else return N::run(arena, in);
+const typename Out::value_type* infer(mote::InputPlace place, const std::byte* in) {
+    if (place == mote::InputPlace::arena) {
+        std::memcpy(N::input_buffer(arenas.with_inputs), in, In::bytes);
+        if constexpr (N::stateful) return N::run(arenas.with_inputs, state);
+        else return N::run(arenas.with_inputs);
+    }
+    const auto* typed = reinterpret_cast<const typename In::value_type*>(in);
+    if constexpr (N::stateful) return N::run(arenas.caller, state, typed);
+    else return N::run(arenas.caller, typed);
 }
 
 }  // namespace
@@ -73,7 +83,7 @@ int main() {
     const char* prefix = argv[1];
     int pairs = 0;
     int failed = 0;
-    std::uint64_t first = 0, last = 0;
+    std::uint64_t first = 0, last = 0, first_in_arena = 0;
     for (int a = 2; a < argc; ++a) {
         char in_path[512];
         char out_path[512];
@@ -88,36 +98,45 @@ int main() {
             return 2;
         }
         std::size_t bad = 0;
-        for (std::size_t f = 0; f < frames; ++f) {
-            if (f == 0) Net::reset(state);
-            const auto start = mote::board::instructions();
-            const auto* got = infer<Net>(reinterpret_cast<const typename In::value_type*>(input + f * In::bytes));
-            last = mote::board::instructions() - start;
-            if (f == 0) first = last;
-            const std::byte* expect = want + f * Out::bytes;
-            for (std::size_t i = 0; i < Out::bytes; ++i) {
-                std::byte g{};
-                std::memcpy(&g, reinterpret_cast<const std::byte*>(got) + i, 1);
-                if (g != expect[i]) {
-                    if (bad < 8)
-                        print("  ", argv[a], ": inference ", f, ": mismatch at byte ", i, ": got ",
-                              static_cast<int>(g), ", want ", static_cast<int>(expect[i]), "\n");
-                    ++bad;
+        for (const mote::InputPlace place : {mote::InputPlace::caller, mote::InputPlace::arena}) {
+            for (std::size_t f = 0; f < frames; ++f) {
+                if (f == 0) Net::reset(state);
+                const auto start = mote::board::instructions();
+                const auto* got = infer<Net>(place, input + f * In::bytes);
+                const std::uint64_t n = mote::board::instructions() - start;
+                if (place == mote::InputPlace::caller) {
+                    last = n;
+                    if (f == 0) first = n;
+                } else if (f == 0) {
+                    first_in_arena = n;
+                }
+                const std::byte* expect = want + f * Out::bytes;
+                for (std::size_t i = 0; i < Out::bytes; ++i) {
+                    std::byte g{};
+                    std::memcpy(&g, reinterpret_cast<const std::byte*>(got) + i, 1);
+                    if (g != expect[i]) {
+                        if (bad < 8)
+                            print("  ", argv[a], place == mote::InputPlace::arena ? " (input in the arena)" : "",
+                                  ": inference ", f, ": mismatch at byte ", i, ": got ",
+                                  static_cast<int>(g), ", want ", static_cast<int>(expect[i]), "\n");
+                        ++bad;
+                    }
                 }
             }
         }
         ++pairs;
         if (bad != 0) {
             ++failed;
-            print("FAIL ", argv[a], ": ", bad, " of ", frames * Out::bytes, " bytes differ\n");
+            print("FAIL ", argv[a], ": ", bad, " of 2 x ", frames * Out::bytes, " bytes differ\n");
         } else {
-            print("ok   ", argv[a], " (", frames, " x ", Out::bytes, " bytes)\n");
+            print("ok   ", argv[a], " (", frames, " x ", Out::bytes, " bytes, input in its buffer and in the arena)\n");
         }
     }
     print(MOTE_BOARD_NAME, ": ", pairs - failed, "/", pairs, " pairs bit-exact; ", first,
           " instructions for a fresh inference, ", last, " for the last one, arena ",
-          Net::arena_bytes, " B, state ", Net::state_bytes, " B, stack peak ",
-          mote::board::stack_peak(), " B\n");
+          Net::arena_bytes, " B + input ", In::bytes, " B; input in the arena: ", first_in_arena,
+          " instructions, arena ", Net::arena_with_inputs_bytes, " B; state ", Net::state_bytes,
+          " B, stack peak ", mote::board::stack_peak(), " B\n");
     int fallbacks = 0;
     static constexpr auto rows = Net::layer_info();  // in flash, not on the stack
     constexpr std::uint64_t total_macs = Net::macs > 0 ? Net::macs : 1;  // a MAC-free model has none

@@ -23,6 +23,7 @@ constexpr QuantParams output_quant_or_input() {
 template <class In, const auto& OutQ>
 struct ElementwiseFacts : LayerFacts {
     using input = In;
+    static constexpr bool in_place = true;
     static constexpr QuantParams out_quant = output_quant_or_input<In, OutQ>();
     using output = Tensor<In::shape, typename In::value_type,
                           Int8TensorType<In> ? scale_bits(out_quant) : 0u,

@@ -26,6 +26,7 @@ struct ElementwiseJoin {
 
 template <class A0, class A1, int Index, JoinKind Kind, Activation A, const auto& OutQ>
 struct ElementwiseJoin<type_list<A0, A1>, Index, Kind, A, OutQ> : LayerFacts {
+    static constexpr bool in_place = true;   // A1's shape is A0's: no broadcasting
     using input = type_list<A0, A1>;
     static constexpr const char* name =
         Kind == JoinKind::add ? "Add" : (Kind == JoinKind::sub ? "Sub" : "Mul");

@@ -27,6 +27,10 @@ struct LayerFacts {
     static constexpr std::size_t weight_bytes = 0;   // flash: weights, folded bias, multipliers
     static constexpr std::size_t scratch_bytes = 0;  // arena bytes needed during run only
     static constexpr bool alias = false;             // output is a view of the input buffer
+    // Element-wise: out[i] is computed from element i of each input alone, read before out[i] is
+    // written. The plan may then put the output over an input of the same size that no later
+    // step reads (model/model.hpp).
+    static constexpr bool in_place = false;
     static constexpr std::size_t state_bytes = 0;    // Net::State bytes kept between runs
     using state_key = void;                          // void: a state region of its own
     static constexpr const char* kernel = "reference";

@@ -17,6 +17,7 @@ struct Logistic {
     template <class In, int Index>
     struct bind : LayerFacts {
         using input = In;
+        static constexpr bool in_place = true;
         static constexpr const char* name = "Logistic";
         static constexpr bool int8 = Int8TensorType<In>;
         using output = Tensor<In::shape, typename In::value_type,
@@ -44,6 +45,7 @@ struct Tanh {
     template <class In, int Index>
     struct bind : LayerFacts {
         using input = In;
+        static constexpr bool in_place = true;
         static constexpr const char* name = "Tanh";
         static constexpr bool int8 = Int8TensorType<In>;
         using output = Tensor<In::shape, typename In::value_type,

@@ -17,6 +17,7 @@ struct Quantize {
     template <class In, int Index>
     struct bind : LayerFacts {
         using input = In;
+        static constexpr bool in_place = true;
         using in_t = typename In::value_type;
         static constexpr bool from_float = std::is_same_v<in_t, float>;
         static_assert(Index < 0 || (from_float ? std::is_same_v<Out, std::int8_t>

@@ -8,6 +8,7 @@
 
 #include "mote/core/config.hpp"
 #include "mote/core/shape.hpp"
+#include "mote/model/model.hpp"
 
 namespace mote {
 namespace detail {
@@ -115,13 +116,26 @@ void describe(Sink&& sink) {
             ((detail::describe_output<I>(sink, Net::template output_at<I>::shape)), ...);
         }(std::make_index_sequence<Net::output_count>{});
     }
-    detail::Line note;
-    note.put("arena ");
-    note.put_uint(Net::arena_bytes);
-    note.put(" B planned at compile time; input ");
-    note.put_uint(Net::input_bytes);
-    note.put(" B is the caller's buffer\n");
-    sink(note.text);
+    detail::Line ram;
+    ram.put("RAM, inputs in the caller's buffers: ");
+    ram.put_uint(Net::input_bytes);
+    ram.put(" + arena ");
+    ram.put_uint(Net::arena_bytes);
+    ram.put(" + state ");
+    ram.put_uint(Net::state_bytes);
+    ram.put(" = ");
+    ram.put_uint(Net::input_bytes + Net::arena_bytes + Net::state_bytes);
+    ram.put(" B\n");
+    sink(ram.text);
+    detail::Line in_arena;
+    in_arena.put("RAM, inputs in the arena (ArenaWithInputs): ");
+    in_arena.put_uint(Net::arena_with_inputs_bytes);
+    in_arena.put(" + state ");
+    in_arena.put_uint(Net::state_bytes);
+    in_arena.put(" = ");
+    in_arena.put_uint(Net::arena_with_inputs_bytes + Net::state_bytes);
+    in_arena.put(" B\n");
+    sink(in_arena.text);
     detail::Line kernels;
     kernels.put("kernels: ");
     kernels.put(config::isa_name(config::isa));
@@ -134,6 +148,57 @@ void describe(Sink&& sink) {
         st.put_uint(Net::state_bytes);
         st.put(" B kept between runs (Net::State)\n");
         sink(st.text);
+    }
+}
+
+// The arena plan step by step: for each layer, the buffers live while it runs and where they lie
+// (offset+bytes), for one placement of the inputs. Buffers: in<k> a model input, v<n> the value
+// a layer made (n counts the model's buffers), scratch the layer's own.
+template <class Net, class Sink>
+void describe_plan(Sink&& sink, InputPlace inputs = InputPlace::arena) {
+    const bool in_arena = inputs == InputPlace::arena;
+    const auto& items = in_arena ? Net::items_with_inputs : Net::items;
+    const auto& placement = in_arena ? Net::placement_with_inputs : Net::placement;
+    detail::Line head;
+    head.put(in_arena ? "arena plan, inputs in the arena: " : "arena plan, inputs in the caller's buffers: ");
+    head.put_uint(placement.bytes);
+    head.put(" B\n");
+    sink(head.text);
+    static constexpr auto rows = Net::layer_info();
+    for (std::size_t step = 0; step < rows.size(); ++step) {
+        detail::Line l;
+        l.put_uint_right(step, 3);
+        l.put("  ");
+        l.put(rows[step].name);
+        l.pad_to(22);
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            const auto& it = items[i];
+            const int t = static_cast<int>(step);
+            if (it.size == 0 || t < it.first || it.last < t) continue;
+            if (l.length > 100) {   // continue on a new line
+                l.put('\n');
+                sink(l.text);
+                l = detail::Line{};
+                l.pad_to(22);
+            }
+            const auto buffers = static_cast<std::size_t>(Net::buffer_count);
+            if (i < static_cast<std::size_t>(Net::input_count)) {
+                l.put("in");
+                l.put_uint(i);
+            } else if (i < buffers) {
+                l.put('v');
+                l.put_uint(i);
+            } else {
+                l.put("scratch");
+            }
+            l.put('@');
+            l.put_uint(placement.offset[i]);
+            l.put('+');
+            l.put_uint(it.size);
+            l.put(' ');
+        }
+        l.put('\n');
+        sink(l.text);
     }
 }
 

@@ -10,12 +10,18 @@
 
 #include "mote/core/shape.hpp"
 #include "mote/core/type_list.hpp"
+#include "mote/layers/layer.hpp"
 #include "mote/model/dataflow.hpp"
 #include "mote/model/graph.hpp"
 #include "mote/model/plan.hpp"
 #include "mote/model/state.hpp"
 
 namespace mote {
+
+// Where a model's inputs live: in the caller's buffers (Net::Arena, run(arena, inputs...)) or
+// in the arena (Net::ArenaWithInputs, written at input_buffer<I>(arena)), which needs less RAM
+// in all: the input's bytes are reused once it is read.
+enum class InputPlace { caller, arena };
 
 struct LayerInfo {
     const char* name;
@@ -54,6 +60,7 @@ inline constexpr std::size_t max_join_inputs = 8;
 struct StepRow {
     int out;
     bool alias;
+    bool in_place;
     std::size_t input_count;
     std::array<int, max_join_inputs> ins;
     std::size_t out_bytes;
@@ -64,7 +71,7 @@ template <class S>
 constexpr StepRow row_of() {
     using L = typename S::layer;
     static_assert(S::ins.size() <= max_join_inputs, "mote: a join takes at most 8 inputs");
-    StepRow r{S::out, L::alias, S::ins.size(), {}, L::output::bytes, L::scratch_bytes};
+    StepRow r{S::out, L::alias, L::in_place, S::ins.size(), {}, L::output::bytes, L::scratch_bytes};
     for (std::size_t k = 0; k < S::ins.size(); ++k) r.ins[k] = S::ins[k];
     return r;
 }
@@ -177,10 +184,14 @@ struct Model {
             return std::array<StepRow, layer_count>{row_of<type_at_t<I, steps>>()...};
         }(std::make_index_sequence<layer_count>{});
 
-    // Items: one per buffer, then one scratch item per step.
+    // Items: one per buffer, then one scratch item per step. The model inputs are the first
+    // buffers: outside the arena (the caller's), or in it from before step 0 until their last
+    // reader, after which their bytes are reused. An in-place layer's output joins the item of
+    // an input it may overwrite (plan::Items::home).
     static constexpr std::size_t item_count = static_cast<std::size_t>(buffer_count) + layer_count;
-    static constexpr std::array<plan::Item, item_count> items = [] {
-        std::array<plan::Item, item_count> it{};
+    static constexpr auto items_of = [](InputPlace inputs) {
+        plan::Items<item_count> p{};
+        auto& it = p.items;
         for (std::size_t s = 0; s < layer_count; ++s) {
             const StepRow& r = rows[s];
             for (std::size_t k = 0; k < r.input_count; ++k) {
@@ -196,17 +207,47 @@ struct Model {
             plan::Item& scratch = it[static_cast<std::size_t>(buffer_count) + s];
             scratch = {r.scratch_bytes, static_cast<int>(s), static_cast<int>(s)};
         }
-        for (int b = 0; b < input_count; ++b) it[static_cast<std::size_t>(b)].size = 0;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((it[I].size = inputs == InputPlace::arena ? type_at_t<I, input_tensors>::bytes : 0,
+              it[I].first = 0),
+             ...);
+        }(std::make_index_sequence<input_tensors::size>{});
         for (int b : output_buffers) it[static_cast<std::size_t>(b)].last = static_cast<int>(layer_count);
-        return it;
-    }();
+        for (std::size_t i = 0; i < item_count; ++i) p.home[i] = i;
+        for (std::size_t s = 0; s < layer_count; ++s) {
+            const StepRow& r = rows[s];
+            if (!r.in_place) continue;
+            for (std::size_t k = 0; k < r.input_count; ++k)
+                if (plan::share_in_place(p, static_cast<std::size_t>(r.ins[k]),
+                                         static_cast<std::size_t>(r.out), static_cast<int>(s)))
+                    break;
+        }
+        return p;
+    };
+    static constexpr plan::Items<item_count> plan_items = items_of(InputPlace::caller);
+    static constexpr const std::array<plan::Item, item_count>& items = plan_items.items;
     static constexpr plan::Placement<item_count> alternating_placement =
         plan::place_alternating(items, static_cast<int>(layer_count));
     static constexpr plan::Placement<item_count> greedy_placement = plan::place_greedy(items);
-    static constexpr plan::Placement<item_count> placement =
-        plan::smaller(alternating_placement, greedy_placement);
+    static constexpr plan::Placement<item_count> placement = plan::with_homes(
+        plan::smaller(alternating_placement, greedy_placement), plan_items.home);
+    static_assert(plan::disjoint(items, placement), "mote: arena plan overlaps live buffers");
+
+    static constexpr plan::Items<item_count> plan_items_with_inputs = items_of(InputPlace::arena);
+    static constexpr const std::array<plan::Item, item_count>& items_with_inputs =
+        plan_items_with_inputs.items;
+    static constexpr plan::Placement<item_count> alternating_placement_with_inputs =
+        plan::place_alternating(items_with_inputs, static_cast<int>(layer_count));
+    static constexpr plan::Placement<item_count> greedy_placement_with_inputs =
+        plan::place_greedy(items_with_inputs);
+    static constexpr plan::Placement<item_count> placement_with_inputs = plan::with_homes(
+        plan::smaller(alternating_placement_with_inputs, greedy_placement_with_inputs),
+        plan_items_with_inputs.home);
+    static_assert(plan::disjoint(items_with_inputs, placement_with_inputs),
+                  "mote: arena plan overlaps live buffers");
 
     static constexpr std::size_t arena_bytes = placement.bytes;
+    static constexpr std::size_t arena_with_inputs_bytes = placement_with_inputs.bytes;
     static constexpr std::uint64_t macs = []<std::size_t... I>(std::index_sequence<I...>) {
         return (std::uint64_t{0} + ... + type_at_t<I, steps>::layer::macs);
     }(std::make_index_sequence<layer_count>{});
@@ -266,12 +307,7 @@ struct Model {
     };
     static void reset(State& state) { state.bytes = initial_state; }
 
-    static constexpr std::size_t live_bytes_at(int step) {
-        std::size_t live = 0;
-        for (const plan::Item& i : items)
-            if (i.size != 0 && i.first <= step && step <= i.last) live += plan::align_up(i.size);
-        return live;
-    }
+    static constexpr std::size_t live_bytes_at(int step) { return plan::live_bytes(items, step); }
 
     static constexpr std::array<LayerInfo, layer_count> layer_info() {
         return []<std::size_t... I>(std::index_sequence<I...>) {
@@ -284,9 +320,19 @@ struct Model {
         }(std::make_index_sequence<layer_count>{});
     }
 
+    // The arena for inputs in the caller's buffers (run(arena, inputs...)).
     struct Arena {
         alignas(plan::alignment) std::byte bytes[arena_bytes > 0 ? arena_bytes : 1];
     };
+    // The arena that also holds the inputs: write input I at input_buffer<I>(arena), then
+    // run(arena). Those bytes are reused once the input is read, so write it before every run.
+    struct ArenaWithInputs {
+        alignas(plan::alignment) std::byte bytes[arena_with_inputs_bytes > 0 ? arena_with_inputs_bytes : 1];
+    };
+    template <std::size_t I = 0>
+    static typename input<I>::value_type* input_buffer(ArenaWithInputs& arena) {
+        return reinterpret_cast<typename input<I>::value_type*>(arena.bytes + placement_with_inputs.offset[I]);
+    }
 
     // Runs one inference of a stateless model. `inputs` are the model inputs in order
     // (value_type pointers); the result (one pointer per output) points into the arena and
@@ -297,7 +343,7 @@ struct Model {
                       "mote: this model keeps state between runs (Net::State): call "
                       "Net::run(arena, state, inputs...)");
         detail::NoObserver none;
-        return run_steps<In...>(none, arena.bytes, nullptr, inputs...);
+        return run_steps<placement, In...>(none, arena.bytes, nullptr, inputs...);
     }
 
     // Runs one inference of a stateful model, reading and updating `state`.
@@ -305,19 +351,44 @@ struct Model {
         requires stateful
     static result run(Arena& arena, State& state, const In*... inputs) {
         detail::NoObserver none;
-        return run_steps<In...>(none, arena.bytes, state.bytes.data(), inputs...);
+        return run_steps<placement, In...>(none, arena.bytes, state.bytes.data(), inputs...);
+    }
+
+    // The same on inputs written to input_buffer<I>(arena).
+    static result run(ArenaWithInputs& arena) {
+        static_assert(!stateful,
+                      "mote: this model keeps state between runs (Net::State): call "
+                      "Net::run(arena, state)");
+        detail::NoObserver none;
+        return run_in_arena(none, arena.bytes, nullptr);
+    }
+    static result run(ArenaWithInputs& arena, State& state)
+        requires stateful
+    {
+        detail::NoObserver none;
+        return run_in_arena(none, arena.bytes, state.bytes.data());
     }
 
     // run(), with observer.begin(i) / observer.end(i) around each layer i.
     template <LayerObserver O, class... In>
     static result run_observed(O& observer, Arena& arena, const In*... inputs) {
         static_assert(!stateful, "mote: this model keeps state: call run_observed(observer, arena, state, ...)");
-        return run_steps<In...>(observer, arena.bytes, nullptr, inputs...);
+        return run_steps<placement, In...>(observer, arena.bytes, nullptr, inputs...);
     }
     template <LayerObserver O, class... In>
         requires stateful
     static result run_observed(O& observer, Arena& arena, State& state, const In*... inputs) {
-        return run_steps<In...>(observer, arena.bytes, state.bytes.data(), inputs...);
+        return run_steps<placement, In...>(observer, arena.bytes, state.bytes.data(), inputs...);
+    }
+    template <LayerObserver O>
+    static result run_observed(O& observer, ArenaWithInputs& arena) {
+        static_assert(!stateful, "mote: this model keeps state: call run_observed(observer, arena, state)");
+        return run_in_arena(observer, arena.bytes, nullptr);
+    }
+    template <LayerObserver O>
+        requires stateful
+    static result run_observed(O& observer, ArenaWithInputs& arena, State& state) {
+        return run_in_arena(observer, arena.bytes, state.bytes.data());
     }
 
     // Raw bytes in, raw bytes out: the inputs concatenated in model order (NHWC, little-endian),
@@ -339,17 +410,26 @@ private:
                       "mote: run() input pointer types must match the model's input tensors");
     }
 
-    template <class... In, class O>
+    template <class O>
+    static result run_in_arena(O& observer, std::byte* arena, std::byte* state) {
+        return [&]<std::size_t... I>(std::index_sequence<I...>) {
+            return run_steps<placement_with_inputs>(
+                observer, arena, state,
+                reinterpret_cast<const typename input<I>::value_type*>(arena + placement_with_inputs.offset[I])...);
+        }(std::make_index_sequence<input_tensors::size>{});
+    }
+
+    template <const auto& P, class... In, class O>
     static result run_steps(O& observer, std::byte* arena, std::byte* state, const In*... inputs) {
         static_assert(sizeof...(In) == static_cast<std::size_t>(input_count),
                       "mote: run() takes one pointer per model input");
         check_input_types<In...>(std::make_index_sequence<sizeof...(In)>{});
         const void* const external[] = {static_cast<const void*>(inputs)...};
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((observer.begin(I), execute<I>(arena, state, external), observer.end(I)), ...);
+            ((observer.begin(I), execute<P, I>(arena, state, external), observer.end(I)), ...);
         }(std::make_index_sequence<layer_count>{});
         return [&]<std::size_t... I>(std::index_sequence<I...>) -> result {
-            return result{output_pointer<I>(arena)...};
+            return result{output_pointer<P, I>(arena)...};
         }(std::make_index_sequence<output_count>{});
     }
 
@@ -360,44 +440,44 @@ private:
             const void* ptrs[] = {(offset += type_at_t<I, input_tensors>::bytes,
                                    inputs + offset - type_at_t<I, input_tensors>::bytes)...};
             detail::NoObserver none;
-            run_steps(none, arena, state,
+            run_steps<placement>(none, arena, state,
                       static_cast<const typename type_at_t<I, input_tensors>::value_type*>(ptrs[I])...);
         }(std::make_index_sequence<input_tensors::size>{});
         std::size_t offset = 0;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((std::memcpy(outputs + offset, output_pointer<I>(arena), output_at<I>::bytes),
+            ((std::memcpy(outputs + offset, output_pointer<placement, I>(arena), output_at<I>::bytes),
               offset += output_at<I>::bytes),
              ...);
         }(std::make_index_sequence<output_count>{});
     }
 
-    template <std::size_t I>
+    template <const auto& P, std::size_t I>
     static const typename output_at<I>::value_type* output_pointer(const std::byte* arena) {
         return reinterpret_cast<const typename output_at<I>::value_type*>(
-            arena + placement.offset[static_cast<std::size_t>(output_buffers[I])]);
+            arena + P.offset[static_cast<std::size_t>(output_buffers[I])]);
     }
 
-    template <class T>
+    template <const auto& P, class T>
     static const T* buffer(const std::byte* arena, const void* const* external, int id) {
         if (id < input_count) return static_cast<const T*>(external[id]);
-        return reinterpret_cast<const T*>(arena + placement.offset[static_cast<std::size_t>(id)]);
+        return reinterpret_cast<const T*>(arena + P.offset[static_cast<std::size_t>(id)]);
     }
 
-    template <std::size_t I>
+    template <const auto& P, std::size_t I>
     static void execute(std::byte* arena, std::byte* state, const void* const* external) {
         using S = type_at_t<I, steps>;
         using L = typename S::layer;
         if constexpr (!L::alias) {
             auto* out = reinterpret_cast<typename L::output::value_type*>(
-                arena + placement.offset[static_cast<std::size_t>(S::out)]);
-            std::byte* scratch = arena + placement.offset[static_cast<std::size_t>(buffer_count) + I];
+                arena + P.offset[static_cast<std::size_t>(S::out)]);
+            std::byte* scratch = arena + P.offset[static_cast<std::size_t>(buffer_count) + I];
             [&]<std::size_t... K>(std::index_sequence<K...>) {
                 if constexpr (L::state_bytes > 0)
-                    L::run(buffer<typename layer_input<typename L::input, K>::type::value_type>(
+                    L::run(buffer<P, typename layer_input<typename L::input, K>::type::value_type>(
                                arena, external, S::ins[K])...,
                            out, scratch, state + state_layout.offset[I]);
                 else
-                    L::run(buffer<typename layer_input<typename L::input, K>::type::value_type>(
+                    L::run(buffer<P, typename layer_input<typename L::input, K>::type::value_type>(
                                arena, external, S::ins[K])...,
                            out, scratch);
             }(std::make_index_sequence<S::ins.size()>{});

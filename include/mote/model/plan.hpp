@@ -24,6 +24,30 @@ constexpr bool lifetimes_overlap(const Item& a, const Item& b) {
     return a.size != 0 && b.size != 0 && !(a.last < b.first || b.last < a.first);
 }
 
+// The items of a model, and for each the item whose bytes it occupies: itself, or for the output
+// of an in-place step the input it overwrites (that item then spans both lifetimes and the
+// output's own item is empty).
+template <std::size_t N>
+struct Items {
+    std::array<Item, N> items{};
+    std::array<std::size_t, N> home{};
+};
+
+// Puts the output of in-place step s over input item `in` when that input may be overwritten:
+// it is in the arena, no step after s reads it (nor anything sharing its bytes), and it has the
+// output's size. Returns whether it did.
+template <std::size_t N>
+constexpr bool share_in_place(Items<N>& p, std::size_t in, std::size_t out, int s) {
+    const std::size_t root = p.home[in];
+    Item& held = p.items[root];
+    Item& made = p.items[out];
+    if (held.size == 0 || held.last != s || held.size != made.size || root == out) return false;
+    held.last = made.last;
+    made = Item{};
+    p.home[out] = root;
+    return true;
+}
+
 template <std::size_t N>
 struct Placement {
     std::array<std::size_t, N> offset{};
@@ -66,13 +90,21 @@ constexpr bool fits_at(const std::array<Item, N>& items, const Placed<N>& placed
     return true;
 }
 
+// Bytes of the items live during step t (aligned as placed).
+template <std::size_t N>
+constexpr std::size_t live_bytes(const std::array<Item, N>& items, int t) {
+    std::size_t live = 0;
+    for (const Item& it : items)
+        if (it.size != 0 && it.first <= t && t <= it.last) live += align_up(it.size);
+    return live;
+}
+
+// The most bytes live at any one step: no placement can be smaller.
 template <std::size_t N>
 constexpr std::size_t lower_bound_bytes(const std::array<Item, N>& items, int steps) {
     std::size_t best = 0;
     for (int t = 0; t <= steps; ++t) {
-        std::size_t live = 0;
-        for (const Item& it : items)
-            if (it.size != 0 && it.first <= t && t <= it.last) live += align_up(it.size);
+        const std::size_t live = live_bytes(items, t);
         best = live > best ? live : best;
     }
     return best;
@@ -164,6 +196,29 @@ constexpr Placement<N> place_greedy(const std::array<Item, N>& items) {
         p.bytes = end > p.bytes ? end : p.bytes;
     }
     return p;
+}
+
+// A placement of the items with each in-place output at the offset of the item it overwrites.
+template <std::size_t N>
+constexpr Placement<N> with_homes(Placement<N> p, const std::array<std::size_t, N>& home) {
+    for (std::size_t i = 0; i < N; ++i) p.offset[i] = p.offset[home[i]];
+    return p;
+}
+
+// The invariant every plan must keep, checked on each model's placements (model/model.hpp): each
+// item lies aligned inside the arena, and two items live at the same step share no byte.
+template <std::size_t N>
+constexpr bool disjoint(const std::array<Item, N>& items, const Placement<N>& p) {
+    for (std::size_t i = 0; i < N; ++i) {
+        if (items[i].size == 0) continue;
+        if (p.offset[i] % alignment != 0 || p.offset[i] + items[i].size > p.bytes) return false;
+        for (std::size_t j = i + 1; j < N; ++j)
+            if (lifetimes_overlap(items[i], items[j]) &&
+                !(p.offset[i] + items[i].size <= p.offset[j] ||
+                  p.offset[j] + items[j].size <= p.offset[i]))
+                return false;
+    }
+    return true;
 }
 
 // The two placements are separate constant expressions in the model (each within the
