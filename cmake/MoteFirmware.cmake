@@ -3,7 +3,8 @@
 #   mote_add_firmware(<target> SOURCES <src>... [STACK_SIZE <bytes>] [LIBRARIES <lib>...])
 #       An ELF (<target>.elf) with the board's vectors, startup, semihosting, instruction counter
 #       and linker script; writes <target>.map beside it and prints the memory use at link time.
-#       STACK_SIZE defaults to 8 KiB. main() returning N exits QEMU with status N.
+#       STACK_SIZE defaults to the board's (8 KiB; 4 KiB on microbit). main() returning N exits
+#       QEMU with status N.
 #
 #   mote_add_target_test(<name> <target> [ARGS <arg>...] [EXPECT_EXIT <code>]
 #                        [EXPECT_OUTPUT <regex>] [TIMEOUT <seconds>])
@@ -11,12 +12,14 @@
 #       command line (mote::board::arguments). Passes when the exit status is EXPECT_EXIT
 #       (default 0) and, if given, the output matches EXPECT_OUTPUT.
 #
-#   mote_model_fits(<out_var> <model.tflite> [RESERVED <bytes>] [REQUIRED])
+#   mote_model_fits(<out_var> <model.tflite> [RESERVED <bytes>] [STREAM_BYTES <bytes>] [REQUIRED])
 #       Configure-time check of a model against the board's declared flash and RAM (lower
-#       bounds: weights+bias; input + peak live activations + RESERVED, default 10 KiB for the
-#       stack and buffers). Sets <out_var> to "" when it may fit, else to the reason with the
-#       numbers; REQUIRED makes a model that does not fit a configure error. A model the check
-#       cannot read is a configure error too.
+#       bounds: weights+bias; input + peak live activations + variable tensors + RESERVED,
+#       default 10 KiB for the stack and buffers). STREAM_BYTES: the firmware holds up to that
+#       many bytes of a stateful model's input frames (at most 32) and their outputs instead of
+#       one input. Sets <out_var> to "" when it may fit, else to the reason with the numbers;
+#       REQUIRED makes a model that does not fit a configure error. A model the check cannot
+#       read is a configure error too.
 #
 #   mote_add_skipped_test(<name> <reason>)
 #       A test that prints "SKIPPED: <reason>" and is reported by ctest as skipped.
@@ -73,9 +76,11 @@ function(mote_add_firmware target)
     endif()
     target_link_options(${target} PRIVATE
         "LINKER:-Map=$<TARGET_FILE_DIR:${target}>/${target}.map,--cref")
-    if(ARG_STACK_SIZE)
-        target_link_options(${target} PRIVATE "LINKER:--defsym=__mote_stack_size=${ARG_STACK_SIZE}")
+    if(NOT ARG_STACK_SIZE)
+        mote_board_info("${MOTE_BOARD}")   # MOTE_BOARD_STACK_BYTES in this scope
+        set(ARG_STACK_SIZE ${MOTE_BOARD_STACK_BYTES})
     endif()
+    target_link_options(${target} PRIVATE "LINKER:--defsym=__mote_stack_size=${ARG_STACK_SIZE}")
 endfunction()
 
 function(mote_add_target_test name target)
@@ -107,9 +112,12 @@ function(mote_add_target_test name target)
 endfunction()
 
 function(mote_model_fits out model)
-    cmake_parse_arguments(PARSE_ARGV 2 ARG "REQUIRED" "RESERVED" "")
+    cmake_parse_arguments(PARSE_ARGV 2 ARG "REQUIRED" "RESERVED;STREAM_BYTES" "")
     if(NOT DEFINED ARG_RESERVED)
         set(ARG_RESERVED 10240)
+    endif()
+    if(NOT DEFINED ARG_STREAM_BYTES)
+        set(ARG_STREAM_BYTES 0)
     endif()
     mote_board_info("${MOTE_BOARD}")   # MOTE_BOARD_FLASH_BYTES / _RAM_BYTES in this scope
     set(python "${MOTE_PYTHON3_EXECUTABLE}")
@@ -125,6 +133,7 @@ function(mote_model_fits out model)
     execute_process(
         COMMAND "${python}" "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/baremetal/model_fit.py" "${model}"
                 "${tools}" ${MOTE_BOARD_FLASH_BYTES} ${MOTE_BOARD_RAM_BYTES} ${ARG_RESERVED}
+                ${ARG_STREAM_BYTES}
         OUTPUT_VARIABLE verdict ERROR_VARIABLE error OUTPUT_STRIP_TRAILING_WHITESPACE
         RESULT_VARIABLE rc)
     if(verdict MATCHES "^does not fit: (.*)")

@@ -2,19 +2,20 @@
 # running target tests under QEMU through CMAKE_CROSSCOMPILING_EMULATOR.
 #
 #   cmake -S . -B build-arm-an386 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-arm-none-eabi.cmake \
-#         -DMOTE_BOARD=an386        # an386 (default) | an500 | an547 | m3
+#         -DMOTE_BOARD=an386        # an386 (default) | an500 | an547 | m3 | stm32f405 | an505 | microbit
 #
 # Board details (flags, machine, memory) are in cmake/baremetal/boards.cmake.
 set(CMAKE_SYSTEM_NAME Generic)
 set(CMAKE_SYSTEM_PROCESSOR arm)
 
-set(MOTE_BOARD "an386" CACHE STRING "Bare-metal board: an386 (M4F), an500 (M7), an547 (M55), m3 (M3)")
-set_property(CACHE MOTE_BOARD PROPERTY STRINGS an386 an500 an547 m3)
+set(MOTE_BOARD "an386" CACHE STRING
+    "Bare-metal board: an386 (M4F), an500 (M7), an547 (M55), m3 (M3), stm32f405 (M4F), an505 (M33), microbit (M0)")
 # try_compile projects re-read this file: hand them the board.
 list(APPEND CMAKE_TRY_COMPILE_PLATFORM_VARIABLES MOTE_BOARD)
 list(REMOVE_DUPLICATES CMAKE_TRY_COMPILE_PLATFORM_VARIABLES)
 
 include("${CMAKE_CURRENT_LIST_DIR}/baremetal/boards.cmake")
+set_property(CACHE MOTE_BOARD PROPERTY STRINGS ${MOTE_BOARDS})
 mote_board_info("${MOTE_BOARD}")
 
 set(CMAKE_C_COMPILER arm-none-eabi-gcc)

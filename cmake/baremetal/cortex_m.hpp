@@ -1,5 +1,6 @@
 #pragma once
-// Memory-mapped System Control Space registers used by the board support (ARMv7-M / v8-M).
+// Memory-mapped System Control Space registers used by the board support (ARMv6-M, v7-M, v8-M;
+// the configurable-fault and MPU registers exist on Mainline cores only: see core:: below).
 #include <cstdint>
 
 namespace mote::board::scs {
@@ -39,11 +40,25 @@ inline std::uintptr_t sp() {
 
 }  // namespace mote::board::scs
 
+// ---- what the core has: the one place board code learns it, from the compiler's macros ----
+// v8-M (M23/M33/M55): the MSPLIM/PSPLIM stack-limit registers. A macro, as inline assembly
+// depends on it.
 #if defined(__ARM_ARCH_8M_MAIN__) || defined(__ARM_ARCH_8_1M_MAIN__) || defined(__ARM_ARCH_8M_BASE__)
 #define MOTE_BOARD_V8M 1
 #else
 #define MOTE_BOARD_V8M 0
 #endif
+
+namespace mote::board::core {
+// v7-M and v8-M Mainline (M3/M4/M7/M33/M55): full Thumb-2, configurable faults (SHCSR enables,
+// CFSR/HFSR/MMFAR/BFAR), CCR.DIV_0_TRP. Otherwise v6-M or v8-M Baseline (M0/M0+/M23): HardFault
+// only, 16-bit Thumb plus a few 32-bit instructions, no divide trap; no VTOR on the Cortex-M0.
+inline constexpr bool mainline = __ARM_ARCH_ISA_THUMB >= 2;
+inline constexpr bool stack_limit = MOTE_BOARD_V8M;
+// The stack guard: MSPLIM where the core has it, else an MPU region on v7-M. v6-M has none (the
+// Cortex-M0 has no MPU; the M0+'s is optional): an overflow runs below RAM unguarded.
+inline constexpr bool mpu_guard = mainline && !stack_limit;
+}  // namespace mote::board::core
 
 // Linker-script symbols (mote-sections.ld).
 extern "C" {

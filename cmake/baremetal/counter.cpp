@@ -6,7 +6,8 @@
 
 namespace {
 volatile std::uint32_t wraps = 0;
-std::uint32_t period = 0;   // reload + 1; 0 until the counter runs
+std::uint32_t period = 0;   // reload + 1; 0 until the counter runs, and for good without SysTick
+bool probed = false;
 }  // namespace
 
 extern "C" void mote_systick_handler() { wraps = wraps + 1; }
@@ -15,10 +16,14 @@ namespace mote::board {
 
 void counter_restart(std::uint32_t reload) {
     reload &= 0x00FF'FFFFu;
+    probed = true;
+    period = 0;
     scs::SYST_CSR() = 0;
     wraps = 0;
-    period = reload + 1;
     scs::SYST_RVR() = reload;
+    // SysTick is optional on v6-M (the nRF51's Cortex-M0 has none); an absent one reads as zero.
+    if (reload == 0 || scs::SYST_RVR() != reload) return;
+    period = reload + 1;
     scs::SYST_CVR() = 0;                 // any write clears; counting restarts from the reload
     scs::SYST_CSR() = 0b101;             // ENABLE | CLKSOURCE=core, no interrupt yet
     // The cleared counter holds 0 until its first reload: wait for that (one tick at most),
@@ -29,8 +34,13 @@ void counter_restart(std::uint32_t reload) {
     scs::SYST_CSR() = 0b111;             // + TICKINT: count wraps
 }
 
+bool counter_available() {
+    if (!probed) counter_restart();
+    return period != 0;
+}
+
 std::uint64_t ticks() {
-    if (period == 0) counter_restart();
+    if (!counter_available()) return 0;
     std::uint32_t primask;
     asm volatile("mrs %0, primask\n\tcpsid i" : "=r"(primask)::"memory");
     std::uint32_t value = scs::SYST_CVR();

@@ -1,21 +1,27 @@
 #!/usr/bin/env python3
 """Configure-time check: can a .tflite model fit a board's declared flash and RAM?
 
-    model_fit.py MODEL.tflite TOOLS_DIR FLASH_BYTES RAM_BYTES RESERVED_RAM_BYTES
+    model_fit.py MODEL.tflite TOOLS_DIR FLASH_BYTES RAM_BYTES RESERVED_RAM_BYTES [STREAM_BYTES]
 
 Prints one line: "fits" or "does not fit: <reason>". The figures are lower bounds that hold
 for any engine: flash >= constant tensor bytes (weights, bias); RAM >= the model input (the
 caller's buffer) + the largest set of activation tensors live at one operator (what a perfect
-arena planner needs; RESHAPE outputs alias their input) + RESERVED_RAM_BYTES (stack and the
-firmware's own buffers). So "does not fit" is certain; "fits" may still be refused by the
+arena planner needs; RESHAPE outputs alias their input) + the variable tensors (state kept
+between runs: LSTM, SVDF; resource variables are not counted) + RESERVED_RAM_BYTES (stack and
+the firmware's own buffers). So "does not fit" is certain; "fits" may still be refused by the
 linker for a model within a few KiB of the limit. Reads the file with tools/motelib; if that
 fails, says "fits" and leaves the decision to the linker.
+
+STREAM_BYTES (default 0) describes a firmware that runs a stateful model (variable tensors or
+resource variables) on a stream: instead of one input it holds as many whole input frames as
+fit in STREAM_BYTES (1 to 32 of them) and their outputs.
 """
 import sys
 
 
 def main(argv):
     model, tools, flash, ram, reserved = argv[1], argv[2], int(argv[3]), int(argv[4]), int(argv[5])
+    stream = int(argv[6]) if len(argv) > 6 else 0
     sys.path.insert(0, tools)
     try:
         from motelib import tflite
@@ -49,13 +55,20 @@ def main(argv):
                    if t not in inputs and d <= k and last_use.get(t, d) >= k)
         peak = max(peak, live)
     in_bytes = sum(nbytes(m.tensors[i]) for i in m.inputs)
-    need_ram = peak + in_bytes + reserved
+    stateful = any(t.is_variable for t in m.tensors) or any(
+        op.name in ("VAR_HANDLE", "CALL_ONCE") for op in m.operators)
+    if stream and stateful:
+        frames = min(32, max(1, stream // max(in_bytes, 1)))
+        in_bytes = frames * (in_bytes + sum(nbytes(m.tensors[o]) for o in m.outputs))
+    state = sum(nbytes(t) for t in m.tensors if t.is_variable)
+    need_ram = peak + in_bytes + state + reserved
     if consts > flash:
         print("does not fit: weights and bias alone are %d B, the board declares %d B of flash"
               % (consts, flash))
     elif need_ram > ram:
-        print("does not fit: needs at least %d B of RAM (activations %d + input %d + stack and "
-              "buffers %d), the board declares %d B" % (need_ram, peak, in_bytes, reserved, ram))
+        print("does not fit: needs at least %d B of RAM (activations %d + input %d%s + stack and "
+              "buffers %d), the board declares %d B"
+              % (need_ram, peak, in_bytes, " + state %d" % state if state else "", reserved, ram))
     else:
         print("fits")
     return 0

@@ -1,5 +1,6 @@
 #pragma once
-// mote board support for bare-metal Cortex-M (QEMU mps2-an386/an500, mps3-an547, lm3s6965evb).
+// mote board support for bare-metal Cortex-M (QEMU mps2-an386/an500/an505, mps3-an547,
+// lm3s6965evb, netduinoplus2, microbit).
 // Device side only: no heap, no exceptions, no iostream, no printf. Linked into every firmware
 // made with mote_add_firmware(); main() returning N exits QEMU with status N.
 //
@@ -31,11 +32,15 @@ int arguments(std::span<char> storage, std::span<const char*> argv);
 
 // ---- executed-instruction counter ---------------------------------------------------------
 // SysTick clocked from the core; under QEMU `-icount shift=0` one tick is 1e9/f_clk
-// instructions (40 on mps2, 31.25 on an547), so counts are quantised to a tick. Repeatable
-// from run to run; starts on first use. On silicon this counts core cycles ×(1e9/f_clk).
+// instructions (40 on mps2, 31.25 on an547, 125/21 on stm32f405), so counts are quantised to a
+// tick. Repeatable from run to run; starts on first use. On silicon this counts core cycles
+// ×(1e9/f_clk), f_clk being what the clock tree gives, not systick_hz.
 std::uint64_t ticks();
 std::uint64_t instructions();
 inline constexpr std::uint32_t systick_hz = MOTE_BOARD_SYSTICK_HZ;
+// False on a core without SysTick (optional on v6-M: the real nRF51 has none; QEMU's microbit
+// has one): ticks() and instructions() then stay 0.
+bool counter_available();
 // Restart counting from zero with the given 24-bit reload (tests use a small one to exercise
 // the wrap interrupt quickly).
 void counter_restart(std::uint32_t reload = 0x00FF'FFFF);

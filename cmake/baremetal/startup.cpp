@@ -34,17 +34,18 @@ void arm_stack_guard() {
     // v8-M: the stack-limit register makes any push below the bottom a UsageFault (STKOF).
     asm volatile("msr msplim, %0" ::"r"(__mote_stack_bottom));
     asm volatile("msr psplim, %0" ::"r"(__mote_stack_bottom));
-#else
-    // v7-M: MPU region 0 = no access, execute never, right below the stack (which starts at
-    // ORIGIN(RAM)); PRIVDEFENA keeps the default map everywhere else.
-    const auto guard = reinterpret_cast<std::uint32_t>(__mote_guard_size);
-    const auto base = reinterpret_cast<std::uint32_t>(__mote_stack_bottom) - guard;
-    const std::uint32_t size_field = static_cast<std::uint32_t>(31 - __builtin_clz(guard) - 1);
-    scs::MPU_RNR() = 0;
-    scs::MPU_RBAR() = base;
-    scs::MPU_RASR() = (1u << 28) /*XN*/ | (0u << 24) /*AP: none*/ | (size_field << 1) | 1u;
-    scs::MPU_CTRL() = (1u << 2) /*PRIVDEFENA*/ | 1u /*ENABLE*/;
 #endif
+    if constexpr (core::mpu_guard) {
+        // v7-M: MPU region 0 = no access, execute never, right below the stack (which starts at
+        // ORIGIN(RAM)); PRIVDEFENA keeps the default map everywhere else.
+        const auto guard = reinterpret_cast<std::uint32_t>(__mote_guard_size);
+        const auto base = reinterpret_cast<std::uint32_t>(__mote_stack_bottom) - guard;
+        const std::uint32_t size_field = static_cast<std::uint32_t>(31 - __builtin_clz(guard) - 1);
+        scs::MPU_RNR() = 0;
+        scs::MPU_RBAR() = base;
+        scs::MPU_RASR() = (1u << 28) /*XN*/ | (0u << 24) /*AP: none*/ | (size_field << 1) | 1u;
+        scs::MPU_CTRL() = (1u << 2) /*PRIVDEFENA*/ | 1u /*ENABLE*/;
+    }
     scs::dsb();
     scs::isb();
 }
@@ -53,9 +54,11 @@ void arm_stack_guard() {
 
 extern "C" [[noreturn]] MOTE_NO_LIBCALLS void mote_reset_handler() {
     enable_fpu();
-    // Report MemManage/BusFault/UsageFault as themselves; trap integer division by zero.
-    scs::SHCSR() |= scs::SHCSR_FAULTS;
-    scs::CCR() |= scs::CCR_DIV_0_TRP;
+    if constexpr (core::mainline) {
+        // Report MemManage/BusFault/UsageFault as themselves; trap integer division by zero.
+        scs::SHCSR() |= scs::SHCSR_FAULTS;
+        scs::CCR() |= scs::CCR_DIV_0_TRP;
+    }
     arm_stack_guard();
 
     copy_words(__mote_data_start, __mote_data_load, __mote_data_end);
@@ -90,21 +93,23 @@ const char* exception_name(std::uint32_t n) {
 extern "C" [[noreturn, gnu::used]] void mote_fault_report(const std::uint32_t* frame,
                                                           std::uint32_t ipsr) {
     const std::uint32_t n = ipsr & 0x1FF;
-    const std::uint32_t cfsr = scs::CFSR();
+    // Baseline cores have no fault status registers: the report there rests on the frame alone.
+    const std::uint32_t cfsr = core::mainline ? scs::CFSR() : 0;
+    const std::uint32_t mmfar = core::mainline ? scs::MMFAR() : 0;
     const auto at = reinterpret_cast<std::uintptr_t>(frame);
     const bool frame_ok = at >= reinterpret_cast<std::uintptr_t>(__mote_stack_bottom) &&
                           at + 32 <= reinterpret_cast<std::uintptr_t>(__mote_stack_top);
     const auto bottom = reinterpret_cast<std::uintptr_t>(__mote_stack_bottom);
     const bool mmar_valid = (cfsr & (1u << 7)) != 0;
-    const std::uint32_t mmfar = scs::MMFAR();
     const bool overflow = (cfsr & (1u << 4)) /*MSTKERR*/ || (cfsr & (1u << 20)) /*STKOF*/ ||
                           (mmar_valid && mmfar < bottom &&
                            mmfar >= bottom - reinterpret_cast<std::uintptr_t>(__mote_guard_size)) ||
                           at < bottom;
     print("\nmote: FAULT ", exception_name(n), " (exception ", n, ")",
           overflow ? ": stack overflow" : "", "\n");
-    print("  CFSR ", Hex{cfsr}, " HFSR ", Hex{scs::HFSR()}, " MMFAR ", Hex{mmfar}, " BFAR ",
-          Hex{scs::BFAR()}, "\n");
+    if constexpr (core::mainline)
+        print("  CFSR ", Hex{cfsr}, " HFSR ", Hex{scs::HFSR()}, " MMFAR ", Hex{mmfar}, " BFAR ",
+              Hex{scs::BFAR()}, "\n");
     if (frame_ok)
         print("  PC ", Hex{frame[6]}, " LR ", Hex{frame[5]}, " xPSR ", Hex{frame[7]}, "\n");
     else
@@ -118,26 +123,34 @@ extern "C" [[noreturn, gnu::used]] void mote_fault_report(const std::uint32_t* f
 // overflow the current one is unusable (the handler could not even push). If the stacked frame
 // lies inside the stack with room below it, continue just below the frame (so the report does
 // not overwrite it); otherwise start again from the top of the stack.
+// 16-bit Thumb only (plus MRS/MSR), so that one sequence serves v6-M as well as Mainline (GCC
+// hands v6-M inline assembly to the assembler in divided syntax: ask for unified).
 extern "C" [[gnu::naked, noreturn]] void mote_fault_entry() {
     asm volatile(
-        "tst lr, #4\n\t"
-        "ite eq\n\t"
-        "mrseq r0, msp\n\t"
-        "mrsne r0, psp\n\t"
-        "mrs r1, ipsr\n\t"
-        "movw r3, #:lower16:__mote_stack_top\n\t"
-        "movt r3, #:upper16:__mote_stack_top\n\t"
-        "movw r2, #:lower16:__mote_stack_bottom\n\t"
-        "movt r2, #:upper16:__mote_stack_bottom\n\t"
-        "add r2, r2, #512\n\t"     // room the report needs
-        "cmp r0, r2\n\t"
-        "blo 1f\n\t"
-        "cmp r0, r3\n\t"
-        "bhs 1f\n\t"
-        "bic r3, r0, #7\n\t"
+        ".syntax unified\n\t"
+        "mov r2, lr\n\t"
+        "movs r3, #4\n\t"
+        "tst r2, r3\n\t"          // EXC_RETURN bit 2: the frame is on PSP
+        "bne 1f\n\t"
+        "mrs r0, msp\n\t"
+        "b 2f\n"
         "1:\n\t"
+        "mrs r0, psp\n"
+        "2:\n\t"
+        "mrs r1, ipsr\n\t"
+        "ldr r3, =__mote_stack_top\n\t"
+        "ldr r2, =__mote_stack_bottom + 512\n\t"   // room the report needs
+        "cmp r0, r2\n\t"
+        "blo 3f\n\t"
+        "cmp r0, r3\n\t"
+        "bhs 3f\n\t"
+        "lsrs r3, r0, #3\n\t"     // just below the frame, 8-byte aligned
+        "lsls r3, r3, #3\n"
+        "3:\n\t"
         "msr msp, r3\n\t"
-        "b mote_fault_report\n\t");
+        "ldr r2, =mote_fault_report\n\t"
+        "bx r2\n\t"
+        ".ltorg\n\t");
 }
 
 extern "C" void mote_systick_handler();   // counter.cpp

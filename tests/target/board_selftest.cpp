@@ -76,6 +76,7 @@ int main() {
 #endif
 
     // Instruction counter.
+    check(board::counter_available(), "SysTick counter available");
     constexpr std::uint32_t quantum = (1'000'000'000u + board::systick_hz - 1) / board::systick_hz;
     const std::uint64_t t0 = board::instructions();
     spin(10'000);
