@@ -145,8 +145,9 @@ TEST_CASE("describe() renders one row per layer and the totals", "[model][descri
     CHECK(text.find("RAM, inputs in the caller's buffers: " + std::to_string(Net::input_bytes) +
                     " + arena " + std::to_string(Net::arena_bytes) + " + state 0 = " +
                     std::to_string(Net::input_bytes + Net::arena_bytes) + " B") != std::string::npos);
-    CHECK(text.find("RAM, inputs in the arena (ArenaWithInputs): " +
-                    std::to_string(Net::arena_with_inputs_bytes) + " + state 0") != std::string::npos);
+    CHECK(text.find("RAM, inputs in the arena (ArenaWithInputs): arena " +
+                    std::to_string(Net::arena_with_inputs_bytes) + " + state 0 = " +
+                    std::to_string(Net::arena_with_inputs_bytes) + " B") != std::string::npos);
     CHECK(text.find(mote::config::reference_kernels ? "reference" : "GEMM") != std::string::npos);
     CHECK(text.find(std::string("kernels: ") + mote::config::isa_name(mote::config::isa)) !=
           std::string::npos);

@@ -63,6 +63,28 @@ constexpr bool costly_reference_layer(const Row& row) {
 }
 
 namespace detail {
+// "RAM, <where the inputs are>[<inputs> + ]arena <A> + state <S> = <total> B"; inputs outside
+// the arena are counted, those inside are part of it (inputs = 0).
+template <class Sink>
+void describe_ram(Sink& sink, const char* where, std::size_t inputs, std::size_t arena,
+                  std::size_t state) {
+    Line l;
+    l.put("RAM, ");
+    l.put(where);
+    if (inputs != 0) {
+        l.put_uint(inputs);
+        l.put(" + ");
+    }
+    l.put("arena ");
+    l.put_uint(arena);
+    l.put(" + state ");
+    l.put_uint(state);
+    l.put(" = ");
+    l.put_uint(inputs + arena + state);
+    l.put(" B\n");
+    sink(l.text);
+}
+
 template <std::size_t I, class Sink>
 void describe_output(Sink& sink, Shape shape) {
     detail::Line l;
@@ -116,26 +138,10 @@ void describe(Sink&& sink) {
             ((detail::describe_output<I>(sink, Net::template output_at<I>::shape)), ...);
         }(std::make_index_sequence<Net::output_count>{});
     }
-    detail::Line ram;
-    ram.put("RAM, inputs in the caller's buffers: ");
-    ram.put_uint(Net::input_bytes);
-    ram.put(" + arena ");
-    ram.put_uint(Net::arena_bytes);
-    ram.put(" + state ");
-    ram.put_uint(Net::state_bytes);
-    ram.put(" = ");
-    ram.put_uint(Net::input_bytes + Net::arena_bytes + Net::state_bytes);
-    ram.put(" B\n");
-    sink(ram.text);
-    detail::Line in_arena;
-    in_arena.put("RAM, inputs in the arena (ArenaWithInputs): ");
-    in_arena.put_uint(Net::arena_with_inputs_bytes);
-    in_arena.put(" + state ");
-    in_arena.put_uint(Net::state_bytes);
-    in_arena.put(" = ");
-    in_arena.put_uint(Net::arena_with_inputs_bytes + Net::state_bytes);
-    in_arena.put(" B\n");
-    sink(in_arena.text);
+    detail::describe_ram(sink, "inputs in the caller's buffers: ", Net::input_bytes, Net::arena_bytes,
+                         Net::state_bytes);
+    detail::describe_ram(sink, "inputs in the arena (ArenaWithInputs): ", 0,
+                         Net::arena_with_inputs_bytes, Net::state_bytes);
     detail::Line kernels;
     kernels.put("kernels: ");
     kernels.put(config::isa_name(config::isa));
@@ -165,7 +171,10 @@ void describe_plan(Sink&& sink, InputPlace inputs = InputPlace::arena) {
     head.put(" B\n");
     sink(head.text);
     static constexpr auto rows = Net::layer_info();
+    constexpr auto model_inputs = static_cast<std::size_t>(Net::input_count);
+    constexpr auto buffers = static_cast<std::size_t>(Net::buffer_count);
     for (std::size_t step = 0; step < rows.size(); ++step) {
+        const int t = static_cast<int>(step);
         detail::Line l;
         l.put_uint_right(step, 3);
         l.put("  ");
@@ -173,7 +182,6 @@ void describe_plan(Sink&& sink, InputPlace inputs = InputPlace::arena) {
         l.pad_to(22);
         for (std::size_t i = 0; i < items.size(); ++i) {
             const auto& it = items[i];
-            const int t = static_cast<int>(step);
             if (it.size == 0 || t < it.first || it.last < t) continue;
             if (l.length > 100) {   // continue on a new line
                 l.put('\n');
@@ -181,8 +189,7 @@ void describe_plan(Sink&& sink, InputPlace inputs = InputPlace::arena) {
                 l = detail::Line{};
                 l.pad_to(22);
             }
-            const auto buffers = static_cast<std::size_t>(Net::buffer_count);
-            if (i < static_cast<std::size_t>(Net::input_count)) {
+            if (i < model_inputs) {
                 l.put("in");
                 l.put_uint(i);
             } else if (i < buffers) {

@@ -208,9 +208,7 @@ struct Model {
             scratch = {r.scratch_bytes, static_cast<int>(s), static_cast<int>(s)};
         }
         [&]<std::size_t... I>(std::index_sequence<I...>) {
-            ((it[I].size = inputs == InputPlace::arena ? type_at_t<I, input_tensors>::bytes : 0,
-              it[I].first = 0),
-             ...);
+            ((it[I].size = inputs == InputPlace::arena ? type_at_t<I, input_tensors>::bytes : 0), ...);
         }(std::make_index_sequence<input_tensors::size>{});
         for (int b : output_buffers) it[static_cast<std::size_t>(b)].last = static_cast<int>(layer_count);
         for (std::size_t i = 0; i < item_count; ++i) p.home[i] = i;
@@ -360,13 +358,13 @@ struct Model {
                       "mote: this model keeps state between runs (Net::State): call "
                       "Net::run(arena, state)");
         detail::NoObserver none;
-        return run_in_arena(none, arena.bytes, nullptr);
+        return run_in_arena(none, arena, nullptr);
     }
     static result run(ArenaWithInputs& arena, State& state)
         requires stateful
     {
         detail::NoObserver none;
-        return run_in_arena(none, arena.bytes, state.bytes.data());
+        return run_in_arena(none, arena, state.bytes.data());
     }
 
     // run(), with observer.begin(i) / observer.end(i) around each layer i.
@@ -383,12 +381,12 @@ struct Model {
     template <LayerObserver O>
     static result run_observed(O& observer, ArenaWithInputs& arena) {
         static_assert(!stateful, "mote: this model keeps state: call run_observed(observer, arena, state)");
-        return run_in_arena(observer, arena.bytes, nullptr);
+        return run_in_arena(observer, arena, nullptr);
     }
     template <LayerObserver O>
         requires stateful
     static result run_observed(O& observer, ArenaWithInputs& arena, State& state) {
-        return run_in_arena(observer, arena.bytes, state.bytes.data());
+        return run_in_arena(observer, arena, state.bytes.data());
     }
 
     // Raw bytes in, raw bytes out: the inputs concatenated in model order (NHWC, little-endian),
@@ -411,11 +409,10 @@ private:
     }
 
     template <class O>
-    static result run_in_arena(O& observer, std::byte* arena, std::byte* state) {
+    static result run_in_arena(O& observer, ArenaWithInputs& arena, std::byte* state) {
         return [&]<std::size_t... I>(std::index_sequence<I...>) {
-            return run_steps<placement_with_inputs>(
-                observer, arena, state,
-                reinterpret_cast<const typename input<I>::value_type*>(arena + placement_with_inputs.offset[I])...);
+            return run_steps<placement_with_inputs>(observer, arena.bytes, state,
+                                                    input_buffer<I>(arena)...);
         }(std::make_index_sequence<input_tensors::size>{});
     }
 

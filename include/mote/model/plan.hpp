@@ -41,7 +41,7 @@ constexpr bool share_in_place(Items<N>& p, std::size_t in, std::size_t out, int 
     const std::size_t root = p.home[in];
     Item& held = p.items[root];
     Item& made = p.items[out];
-    if (held.size == 0 || held.last != s || held.size != made.size || root == out) return false;
+    if (held.size == 0 || held.last != s || held.size != made.size) return false;
     held.last = made.last;
     made = Item{};
     p.home[out] = root;

@@ -26,10 +26,15 @@ struct ChannelRequant {
     ClampRange clamp{};
 };
 
+// Output channel c's weight scale: per tensor or per channel.
+constexpr float channel_scale(const QuantizedWeights& w, std::size_t c) {
+    return w.scales.size() == 1 ? w.scales[0] : w.scales[c];
+}
+
 // Per-channel multiplier: (double)s_in · (double)s_w[o] / (double)s_out, as TFLite computes it.
 constexpr Multiplier channel_multiplier(const QuantizedWeights& w, QuantParams in, std::size_t c) {
-    const float ws = w.scales.size() == 1 ? w.scales[0] : w.scales[c];
-    return quantize_multiplier(static_cast<double>(in.scale) * static_cast<double>(ws) /
+    return quantize_multiplier(static_cast<double>(in.scale) *
+                               static_cast<double>(channel_scale(w, c)) /
                                static_cast<double>(w.output.scale));
 }
 
@@ -43,7 +48,7 @@ constexpr bool check_channel_quantization(const QuantizedWeights& w, QuantParams
     diagnostic::int8_zero_points(Layer, in.zero_point, w.output.zero_point);
     for (int o = 0; o < Channels; ++o) {
         const auto c = static_cast<std::size_t>(o);
-        diagnostic::weight_scale(Layer, o, w.scales.size() == 1 ? w.scales[0] : w.scales[c]);
+        diagnostic::weight_scale(Layer, o, channel_scale(w, c));
         diagnostic::requantization_shift(Layer, o, channel_multiplier(w, in, c).exponent);
     }
     return true;
