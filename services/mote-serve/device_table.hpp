@@ -4,7 +4,9 @@
 // Every frame that leaves a reassembler without completing — expired, pushed out of its slot,
 // dropped because the device restarted (a newer epoch was delivered), failed its CRC, or lost
 // with an evicted device — is reported once through `FrameGone`, so the service can say which
-// frames are missing. Host only (heap: one allocation per pool entry, reused after eviction).
+// frames are missing. It also says which frames are due a retransmission request (ARQ): in
+// progress, idle for `nack_after` since their last fragment or request, fewer than `max_rounds`
+// requests so far. Host only (heap: one allocation per pool entry, reused after eviction).
 #include <cstddef>
 #include <cstdint>
 #include <list>
@@ -34,9 +36,12 @@ public:
         struct InFlight {
             mote::split::FrameKey key;
             std::uint8_t received = 0, count = 0;
+            std::uint8_t requests = 0;   // retransmission requests sent
+            std::uint32_t last = 0;      // its last fragment or request
         };
         std::vector<InFlight> in_flight;   // mirrors the reassembler's frames in progress
         std::uint32_t last_active = 0;
+        bool sealed_link = false;          // its uplinks come sealed: so must its downlinks
         explicit Device(std::uint32_t timeout) : reassembler(timeout) {}
     };
 
@@ -71,7 +76,7 @@ public:
 
     // After a push: updates the mirror of frames in progress and reports those that left the
     // reassembler without completing.
-    static void after_push(Device& d, const mote::split::PushResult& ev, std::vector<FrameGone>& gone) {
+    static void after_push(Device& d, const mote::split::PushResult& ev, std::uint32_t now, std::vector<FrameGone>& gone) {
         using mote::split::ReassemblyEvent;
         if (ev.event == ReassemblyEvent::accepted || ev.event == ReassemblyEvent::duplicate) {
             const mote::split::MissingList m = d.reassembler.missing(ev.key, {});
@@ -80,6 +85,7 @@ public:
                 if (f == nullptr) f = &d.in_flight.emplace_back(typename Device::InFlight{ev.key});
                 f->received = m.received;
                 f->count = m.count;
+                f->last = now;
             }
         }
         for (std::size_t i = 0; i < d.in_flight.size();) {
@@ -108,6 +114,19 @@ public:
                 if (auto* f = find(*d, key)) d->in_flight.erase(d->in_flight.begin() + (f - d->in_flight.data()));
             });
         }
+    }
+
+    // Calls request(device, frame) for every frame due a retransmission request, and counts the
+    // request as sent.
+    template <class F>
+    void requests_due(std::uint32_t now, std::uint32_t nack_after, std::uint8_t max_rounds, F&& request) {
+        for (auto& d : lru_)
+            for (auto& f : d->in_flight)
+                if (f.requests < max_rounds && now - f.last >= nack_after) {
+                    request(*d, f);
+                    ++f.requests;
+                    f.last = now;
+                }
     }
 
     std::size_t devices() const { return index_.size(); }

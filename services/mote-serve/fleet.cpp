@@ -4,14 +4,18 @@
 // its partition's topic as raw bytes (sealed, per-device key), The Things Stack JSON or
 // ChirpStack JSON. The links lose --loss of the fragments, duplicate some and reorder them; now
 // and then a device restarts mid-frame (new epoch, sequence 0). A few injected frames are
-// forged, replayed, unsealed, or of an unknown model or cut. The fleet listens to the results
-// and reports and checks exact accounting:
+// forged, replayed, unsealed, or of an unknown model or cut. A device keeps its latest frame and
+// answers the service's retransmission requests (mote/down/{device}: NACKs, sealed for raw
+// links) by sending the fragments listed again, over the same lossy link. The fleet listens to
+// the results and reports and checks exact accounting:
 //
-//   * a frame all of whose fragments the broker acknowledged has exactly one result, for that
-//     device, bit-identical to the unsplit model (Net::run on the same input), and no report
-//     (a result message delivered again with the same output id is a QoS 1 redelivery: counted
-//     apart, not a second result);
-//   * a frame with some fragments lost is reported missing (at least once) and has no result;
+//   * a frame sent whole the first time, all of whose fragments the broker acknowledged, has
+//     exactly one result, for that device, bit-identical to the unsplit model (Net::run on the
+//     same input), and no report (a result message delivered again with the same output id is a
+//     QoS 1 redelivery: counted apart, not a second result);
+//   * a frame with some fragments lost has at most one result, only once all its fragments
+//     reached the broker (retransmissions included), bit-identical; without one it is reported
+//     missing (at least once);
 //   * every injected frame is rejected (with the expected reason) and none gives a result.
 //
 // The last line holds the figures; exit status 0 only when the accounting is exact.
@@ -39,6 +43,7 @@
 #include "keys.hpp"
 #include "kws_dscnn_int8.hpp"
 #include "model_table.hpp"
+#include "mote/split/control.hpp"
 #include "mote/split/fragment.hpp"
 #include "mote/split/frame.hpp"
 #include "mote/split/sealed.hpp"
@@ -73,6 +78,7 @@ struct Frame {
     std::vector<bool> acked;      // per fragment: the broker has it
     std::vector<bool> sent;       // per fragment: published (not lost on the link)
     std::int8_t expected[Out::bytes]{};
+    bool whole = false;           // every fragment sent the first time
     double sent_at = 0;
     int results = 0, missing = 0, rejected = 0, mismatched = 0;
     std::string output;           // the first result's output id
@@ -87,6 +93,10 @@ struct Device {
     std::uint16_t epoch = 1, sequence = 0;
     double next = 0;
     std::vector<std::vector<std::uint8_t>> last_fragments;   // of its last fully sent frame (replays)
+    // its retransmission buffer: the latest frame and the newest request it answered
+    std::size_t kept_frame = SIZE_MAX;
+    std::vector<std::vector<std::uint8_t>> kept_fragments;
+    int kept_request = -1;
 };
 
 std::string device_name(std::uint32_t d) {
@@ -147,10 +157,12 @@ public:
             v.mtu = v.cut == 0 ? 222 : 51;   // LoRaWAN EU868 DR4-7 / DR0-2
             v.device_id = d + 1;
             v.next = std::uniform_real_distribution<double>(0, o.period)(rng_);
+            by_name_[v.name] = d;
             devices_.push_back(std::move(v));
         }
         mqtt_.on_connect = [this] {
-            for (const char* t : {"mote/result/+", "mote/missing/+", "mote/rejected/+", "mote/worker/+"}) mqtt_.subscribe(t, 1);
+            for (const char* t : {"mote/result/+", "mote/missing/+", "mote/rejected/+", "mote/worker/+", "mote/down/+"})
+                mqtt_.subscribe(t, 1);
         };
         mqtt_.on_acknowledged = [this](int mid) {
             if (auto it = pending_.find(mid); it != pending_.end()) {
@@ -298,12 +310,51 @@ private:
             if (u(rng_) < 0.05) publish(f, i, d, fragments[i]);   // a duplicate (two gateways)
         }
         frames_[f].sent_at = now_s();
-        if (restart) {
+        frames_[f].whole = std::count(frames_[f].sent.begin(), frames_[f].sent.end(), true) == static_cast<long>(fragments.size());
+        if (restart) {   // its memory is gone: nothing kept to resend
             ++d.epoch;
             d.sequence = 0;
             ++restarts_;
-        } else if (std::count(frames_[f].sent.begin(), frames_[f].sent.end(), true) == static_cast<long>(fragments.size())) {
-            d.last_fragments = std::move(fragments);
+            d.kept_frame = SIZE_MAX;
+            d.kept_fragments.clear();
+            return;
+        }
+        d.kept_frame = f;
+        d.kept_request = -1;
+        if (frames_[f].whole) d.last_fragments = fragments;
+        d.kept_fragments = std::move(fragments);
+    }
+
+    // A retransmission request from the service: checked (and opened, on a sealed link), then the
+    // fragments it lists are sent again if they belong to the frame the device still keeps.
+    void request(const std::string& name, std::span<const std::uint8_t> bytes) {
+        const auto it = by_name_.find(name);
+        if (it == by_name_.end()) return void(++requests_bad_);
+        Device& d = devices_[it->second];
+        ms::ControlMessage m;
+        ms::ControlError e = ms::ControlError::ok;
+        if (d.format == UplinkFormat::raw) {
+            const auto& k = keys_.at(d.name);
+            PsaAead aead{k.algorithm, k.key};
+            e = ms::open_control(bytes, d.device_id, aead, m);
+        } else {
+            e = ms::decode_control(bytes, m);
+        }
+        if (e != ms::ControlError::ok || m.type != ms::Control::nack) return void(++requests_bad_);
+        if (d.kept_frame == SIZE_MAX) return void(++requests_stale_);
+        Frame& f = frames_[d.kept_frame];
+        if (static_cast<std::uint16_t>(m.epoch) != f.epoch || m.sequence != f.sequence || m.message <= d.kept_request)
+            return void(++requests_stale_);
+        d.kept_request = m.message;
+        ++requests_answered_;
+        std::uniform_real_distribution<double> u(0, 1);
+        for (std::size_t i = 0; i < (m.n ? m.n : f.count); ++i) {
+            const std::size_t fragment = m.n ? m.indices[i] : i;
+            if (fragment >= f.count) return void(++requests_bad_);
+            ++resent_;
+            if (u(rng_) < o_.loss) continue;
+            f.sent[fragment] = true;
+            publish(d.kept_frame, fragment, d, d.kept_fragments[fragment]);
         }
     }
 
@@ -358,10 +409,10 @@ private:
         const auto slash = topic.rfind('/');
         const std::string kind = topic.substr(0, slash), topic_device = topic.substr(slash + 1);
         if (kind == "mote/worker") return void(workers_up_.insert(topic_device));
+        if (kind == "mote/down") return request(topic_device, std::span(static_cast<const std::uint8_t*>(m.payload), static_cast<std::size_t>(m.payloadlen)));
         std::optional<std::size_t> di;
         if (name && name == topic_device)
-            for (std::uint32_t i = 0; i < o_.devices && !di; ++i)   // names encode the index
-                if (devices_[i].name == *name) di = i;
+            if (const auto d = by_name_.find(*name); d != by_name_.end()) di = d->second;
         const auto it = di && e && s ? index_.find(key(static_cast<std::uint32_t>(*di), static_cast<std::uint16_t>(*e), static_cast<std::uint16_t>(*s)))
                                      : index_.end();
         if (it == index_.end()) {
@@ -409,73 +460,85 @@ private:
     }
 
     static bool complete(const Frame& f) { return std::all_of(f.acked.begin(), f.acked.end(), [](bool b) { return b; }); }
-    static bool partial(const Frame& f) { return !complete(f) && std::any_of(f.acked.begin(), f.acked.end(), [](bool b) { return b; }); }
+    static bool heard(const Frame& f) { return std::any_of(f.acked.begin(), f.acked.end(), [](bool b) { return b; }); }
+    // sent whole the first time and all of it reached the broker: must give its result
+    static bool sure(const Frame& f) { return f.whole && complete(f); }
 
     // Everything the fleet waits for has arrived.
     bool settled() const {
         if (!pending_.empty()) return false;
         for (const Frame& f : frames_) {
-            if (f.expect == Expect::rejection ? f.rejected == 0 : complete(f) ? f.results == 0 : partial(f) && f.missing == 0)
+            if (f.expect == Expect::rejection ? f.rejected == 0
+                : sure(f)                     ? f.results == 0
+                                              : heard(f) && f.results == 0 && f.missing == 0)
                 return false;
         }
         return true;
     }
 
+    // What breaks the accounting for one frame (see the top of this file), or nullptr.
+    static const char* fault(const Frame& f) {
+        if (f.expect == Expect::rejection) return f.results > 0 ? "injection accepted" : f.rejected == 0 ? "injection not rejected" : nullptr;
+        if (f.mismatched > 0) return "result differs from the unsplit model";
+        if (f.results > 1) return "two results";
+        if (f.rejected > 0) return "rejected";
+        if (sure(f)) return f.results == 0 ? "no result" : f.missing > 0 ? "reported missing" : nullptr;
+        if (f.results == 1 && !complete(f)) return "result before all fragments arrived";
+        if (f.results == 0 && heard(f) && f.missing == 0) return "lost without a report";
+        return nullptr;
+    }
+
     int account(double start) {
-        std::size_t complete_frames = 0, partial_frames = 0, silent = 0, results = 0, duplicated = 0, missing_results = 0,
-                    mismatched = 0, unreported = 0, extra_reports = 0, rejected_ok = 0, forged_accepted = 0, reported = 0;
+        std::size_t sure_frames = 0, lossy = 0, recovered = 0, late = 0, silent = 0, results = 0, faults = 0,
+                    duplicated = 0, mismatched = 0, rejected_ok = 0, forged_accepted = 0, reported = 0;
+        int shown = 0;   // a few of the frames that break the accounting, for the log
         for (const Frame& f : frames_) {
             results += static_cast<std::size_t>(f.results);
             mismatched += static_cast<std::size_t>(f.mismatched);
             if (f.expect == Expect::rejection) {
                 forged_accepted += static_cast<std::size_t>(f.results);
                 rejected_ok += f.rejected > 0;
-                continue;
-            }
-            if (f.results > 1) duplicated += static_cast<std::size_t>(f.results - 1);
-            if (complete(f)) {
-                ++complete_frames;
-                missing_results += f.results == 0;
-                extra_reports += static_cast<std::size_t>(f.missing + f.rejected);
             } else {
-                partial(f) ? ++partial_frames : ++silent;
-                duplicated += static_cast<std::size_t>(f.results);   // a result for a frame not fully sent
-                if (partial(f)) f.missing > 0 ? ++reported : ++unreported;
-                extra_reports += static_cast<std::size_t>(f.rejected);
+                duplicated += static_cast<std::size_t>(std::max(f.results - 1, 0));
+                if (sure(f)) {
+                    ++sure_frames;
+                } else {
+                    ++lossy;
+                    recovered += f.results == 1;
+                    late += f.results == 1 && f.missing > 0;
+                    silent += !heard(f);
+                    reported += f.results == 0 && f.missing > 0;
+                }
             }
-        }
-        int shown = 0;   // a few of the frames that break the accounting, for the log
-        for (const Frame& f : frames_) {
-            const bool bad = f.expect == Expect::rejection ? f.results > 0 || f.rejected == 0
-                             : complete(f) ? f.results != 1 || f.missing + f.rejected > 0 || f.mismatched > 0
-                                           : f.results > 0 || f.rejected > 0 || (partial(f) && f.missing == 0);
-            if (!bad || shown++ >= 5) continue;
+            const char* why = fault(f);
+            if (why == nullptr) continue;
+            ++faults;
+            if (shown++ >= 5) continue;
             std::string acked;
             for (std::size_t i = 0; i < f.count; ++i) acked += f.acked[i] ? '1' : f.sent[i] ? 's' : '0';
-            std::fprintf(stderr, "mote-fleet: frame %s epoch %u sequence %u: fragments %s (1 acknowledged, s sent, 0 lost), "
+            std::fprintf(stderr, "mote-fleet: frame %s epoch %u sequence %u: %s; fragments %s (1 acknowledged, s sent, 0 lost), "
                          "%d result(s), %d missing, %d rejected, %d mismatched\n", devices_[f.device].name.c_str(), f.epoch,
-                         f.sequence, acked.c_str(), f.results, f.missing, f.rejected, f.mismatched);
+                         f.sequence, why, acked.c_str(), f.results, f.missing, f.rejected, f.mismatched);
         }
         std::vector<double> lat = latencies_;
         std::sort(lat.begin(), lat.end());
         const auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[static_cast<std::size_t>(p * static_cast<double>(lat.size() - 1))] * 1e3; };
         const double span = (last_result_ > start ? last_result_ : now_s()) - start;
-        const std::size_t expected_rejections = injected_;
-        const bool exact = missing_results == 0 && duplicated == 0 && mismatched == 0 && unreported == 0 && extra_reports == 0 &&
-                           unknown_results_ == 0 && forged_accepted == 0 && rejected_ok == expected_rejections &&
-                           wrong_reasons_ == 0 && pending_.empty() && (!o_.inject || injected_ > 0);
+        const bool exact = faults == 0 && unknown_results_ == 0 && rejected_ok == injected_ && wrong_reasons_ == 0 &&
+                           requests_bad_ == 0 && pending_.empty() && (!o_.inject || injected_ > 0);
         std::fprintf(stderr,
-                     "mote-fleet: %u devices, %zu frames (%zu complete, %zu partial, %zu lost entirely, %zu device restarts "
-                     "mid-frame), %zu fragments published, %zu unacknowledged; %zu results; missing results %zu, partial frames "
-                     "not reported %zu (%zu reported), unexpected reports %zu, unknown results %zu, unknown reports %zu; "
-                     "injections: %zu rejected of %zu (wrong reason %zu), %zu fragments replayed; %zu result messages "
-                     "redelivered (same output)\n",
-                     o_.devices, frames_.size(), complete_frames, partial_frames, silent, restarts_, published_,
-                     pending_.size(), results, missing_results, unreported, reported, extra_reports, unknown_results_,
-                     unknown_reports_, rejected_ok, expected_rejections, wrong_reasons_, replayed_, redelivered_);
-        std::printf("figures: results/s %.1f, latency p50 %.1f ms p99 %.1f ms, lost %zu, duplicated %zu (redelivered %zu), "
-                    "misattributed %zu, mismatched %zu, forged accepted %zu -> %s\n",
-                    span > 0 ? static_cast<double>(results) / span : 0.0, pct(0.5), pct(0.99), partial_frames + silent,
+                     "mote-fleet: %u devices, %zu frames (%zu sent whole, %zu with fragments lost: %zu recovered by "
+                     "retransmission (%zu after a missing report), %zu reported missing, %zu lost entirely), %zu device "
+                     "restarts mid-frame, %zu fragments published, %zu unacknowledged; %zu results; %zu frames break the "
+                     "accounting; requests: %zu answered, %zu stale, %zu bad, %zu fragments resent; unknown results %zu, "
+                     "unknown reports %zu; injections: %zu rejected of %zu (wrong reason %zu), %zu fragments replayed; %zu "
+                     "result messages redelivered (same output)\n",
+                     o_.devices, frames_.size(), sure_frames, lossy, recovered, late, reported, silent, restarts_, published_,
+                     pending_.size(), results, faults, requests_answered_, requests_stale_, requests_bad_, resent_,
+                     unknown_results_, unknown_reports_, rejected_ok, injected_, wrong_reasons_, replayed_, redelivered_);
+        std::printf("figures: results/s %.1f, latency p50 %.1f ms p99 %.1f ms, recovered %zu, lost %zu, duplicated %zu "
+                    "(redelivered %zu), misattributed %zu, mismatched %zu, forged accepted %zu -> %s\n",
+                    span > 0 ? static_cast<double>(results) / span : 0.0, pct(0.5), pct(0.99), recovered, lossy - recovered,
                     duplicated, redelivered_, unknown_results_, mismatched, forged_accepted, exact ? "EXACT" : "NOT EXACT");
         return exact ? 0 : 1;
     }
@@ -487,13 +550,15 @@ private:
     std::vector<Device> devices_;
     std::vector<Frame> frames_;
     std::unordered_map<std::uint64_t, std::size_t> index_;
+    std::unordered_map<std::string, std::size_t> by_name_;
     std::unordered_map<int, std::pair<std::size_t, std::size_t>> pending_;   // mid -> (frame, fragment)
     std::vector<double> latencies_;
     std::set<std::string> workers_up_;
     double last_result_ = 0;
     std::uint32_t fcnt_ = 0;
     std::size_t published_ = 0, restarts_ = 0, injected_ = 0, replayed_ = 0, unknown_results_ = 0, unknown_reports_ = 0,
-                wrong_reasons_ = 0, redelivered_ = 0;
+                wrong_reasons_ = 0, redelivered_ = 0, requests_answered_ = 0, requests_stale_ = 0, requests_bad_ = 0,
+                resent_ = 0;
     int shown_ = 0;
 };
 

@@ -1,10 +1,11 @@
 // mote-serve: the cloud end of split computing (docs/cloud.md). A worker subscribes to the
 // uplink partitions it owns on an MQTT broker, reassembles each device's frames, runs the tail
 // of the KWS model for the frame's cut and publishes one result (or a missing / rejected
-// report) per frame. Its journal (journal.hpp) makes a killed worker resume where it was.
+// report) per frame, and retransmission requests for the fragments a frame lacks. Its journal
+// (journal.hpp) makes a killed worker resume where it was.
 //
 //   mote-serve --broker HOST:PORT [--worker W --workers N] [--partitions K] [--keys FILE]
-//              [--state DIR] [--max-devices M] [--timeout-ms T]
+//              [--state DIR] [--max-devices M] [--timeout-ms T] [--nack-after-ms A] [--max-requests R]
 //   mote-serve --demo [--devices N] [--seconds S]     loopback broker + 2 workers + fleet simulator
 //   mote-serve --broker-config PORT DIR               the demo's Mosquitto configuration (tests/cloud/load)
 #include <signal.h>
@@ -44,7 +45,7 @@ std::uint32_t now_ms() {
 int usage() {
     std::fprintf(stderr,
                  "usage: mote-serve --broker HOST:PORT [--worker W --workers N] [--partitions K] [--keys FILE]\n"
-                 "                  [--state DIR] [--max-devices M] [--timeout-ms T]\n"
+                 "                  [--state DIR] [--max-devices M] [--timeout-ms T] [--nack-after-ms A] [--max-requests R]\n"
                  "       mote-serve --demo [--devices N] [--seconds S]\n"
                  "       mote-serve --broker-config PORT DIR\n");
     return 2;
@@ -164,7 +165,7 @@ int run_demo(int devices, int seconds) {
     pid_t w[2];
     for (int i = 0; i < 2; ++i)
         w[i] = spawn({self, "--broker", at, "--worker", std::to_string(i), "--workers", "2", "--keys", keys, "--state", dir,
-                      "--timeout-ms", "1000"});
+                      "--timeout-ms", "1000", "--nack-after-ms", "250"});
     const int rc = made != 0 ? made
                              : wait_for(spawn({fleet, "--broker", at, "--devices", std::to_string(devices), "--seconds",
                                                std::to_string(seconds), "--keys", keys, "--show", "5", "--workers", "2"}));
@@ -195,6 +196,8 @@ int main(int argc, char** argv) {
         else if (s == "--state" && has) state = argv[++a];
         else if (s == "--max-devices" && has) config.max_devices = static_cast<std::size_t>(std::atol(argv[++a]));
         else if (s == "--timeout-ms" && has) config.timeout_ms = static_cast<std::uint32_t>(std::atol(argv[++a]));
+        else if (s == "--nack-after-ms" && has) config.nack_after_ms = static_cast<std::uint32_t>(std::atol(argv[++a]));
+        else if (s == "--max-requests" && has) config.max_requests = static_cast<std::uint8_t>(std::atoi(argv[++a]));
         else if (s == "--devices" && has) devices = std::atoi(argv[++a]);
         else if (s == "--seconds" && has) seconds = std::atoi(argv[++a]);
         else return usage();

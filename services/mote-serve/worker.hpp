@@ -7,6 +7,11 @@
 //   mote/result/{device}    {"device","epoch","sequence","model","cut","class","scores":[...],"latency_us","output"}
 //   mote/missing/{device}   {"device","epoch","sequence","received","count","reason"}
 //   mote/rejected/{device}  {"device","epoch","sequence","reason"}
+//   mote/down/{device}      an ARQ request: a NACK control message (mote/split/control.hpp),
+//                           sealed when the device's uplinks are, listing the fragments missing
+//
+// A frame reported missing may still complete if its fragments come again (a late answer to a
+// request): it then has its one result after the report. No frame has two results.
 //
 // Deterministic: the same uplinks and ticks at the same times give the same outputs in the same
 // order, numbered from 0 — which is what lets a restarted worker replay its journal and skip the
@@ -28,6 +33,7 @@
 #include "device_table.hpp"
 #include "keys.hpp"
 #include "model_table.hpp"
+#include "mote/split/control.hpp"
 #include "mote/split/reassembly.hpp"
 #include "mote/split/sealed.hpp"
 #include "uplink.hpp"
@@ -39,7 +45,13 @@ struct WorkerConfig {
     unsigned partitions = 16;
     std::size_t max_devices = 4096;     // reassemblers held at once (LRU beyond)
     std::uint32_t timeout_ms = 2000;    // a frame in progress idle this long is given up
+    std::uint32_t nack_after_ms = 500;  // idle this long: ask for the missing fragments
+    std::uint8_t max_requests = 4;      // per frame; 0: no ARQ
 };
+
+// A request names at most this many fragments: 9 + 40 + 2 bytes fit LoRaWAN's smallest downlink
+// (51 bytes at EU868 DR0); the next request asks for the rest.
+inline constexpr std::size_t max_requested_fragments = 40;
 
 // Frames up to the KWS cut after unit 1 sealed (8000 B raw + 52), two in flight per device.
 using ServeReassembler = mote::split::Reassembler<8192, 255, 2, 64>;
@@ -72,19 +84,24 @@ public:
         gone_.clear();
         auto& d = table_.get(u.device, now, gone_);
         const auto trust = u.format == UplinkFormat::raw ? mote::split::Trust::untrusted : mote::split::Trust::authenticated;
+        d.sealed_link = trust == mote::split::Trust::untrusted;
         const mote::split::PushResult ev = d.reassembler.push(u.fragment, now, trust);
         ++counters_[std::string("fragment_") + mote::split::reassembly_event_name(ev.event)];
-        decltype(table_)::after_push(d, ev, gone_);
+        Table::after_push(d, ev, now, gone_);
         if (ev.event == mote::split::ReassemblyEvent::complete) frame(d, ev.key, trust);
         report_gone();
     }
 
-    // Gives up on idle frames; true when it did (the caller journals the tick then).
+    // Gives up on frames idle for the timeout and asks for the missing fragments of those idle
+    // for nack_after; true when it published anything (the caller journals the tick then).
     bool tick(std::uint32_t now) {
+        const std::uint64_t before = next_output_;
         gone_.clear();
         table_.expire(now, gone_);
         report_gone();
-        return !gone_.empty();
+        table_.requests_due(now, config_.nack_after_ms, config_.max_requests,
+                            [&](Table::Device& d, const Table::Device::InFlight& f) { request(d, f); });
+        return next_output_ != before;
     }
 
     const std::map<std::string, std::uint64_t>& counters() const { return counters_; }
@@ -139,6 +156,28 @@ private:
         json += "],\"latency_us\":" + std::to_string(us) + ",\"output\":\"" + std::to_string(config_.worker) + "/" +
                 std::to_string(config_.workers) + "#" + std::to_string(index) + "\"}";
         publish(index, "mote/result/" + d.name, json);
+    }
+
+    void request(const Table::Device& d, const Table::Device::InFlight& f) {
+        mote::split::ControlMessage m;
+        m.type = mote::split::Control::nack;
+        m.epoch = f.key.epoch;
+        m.sequence = f.key.sequence;
+        m.message = f.requests;
+        m.n = static_cast<std::uint8_t>(d.reassembler.missing(f.key, std::span(m.indices, max_requested_fragments)).listed);
+        std::uint8_t bytes[mote::split::max_control_bytes];
+        std::size_t n = 0;
+        if (d.sealed_link) {
+            const auto k = keys_.find(d.name);
+            if (k == keys_.end()) return void(++counters_["request_no_key"]);
+            PsaAead aead{k->second.algorithm, k->second.key};
+            n = mote::split::seal_control(m, k->second.device_id, aead, bytes);
+        } else {
+            n = mote::split::encode_control(m, bytes);
+        }
+        if (n == 0) return void(++counters_["request_not_encoded"]);
+        ++counters_["requests"];
+        emit("mote/down/" + d.name, std::string(reinterpret_cast<const char*>(bytes), n));
     }
 
     void reject(const std::string& device, mote::split::FrameKey key, const char* reason) {

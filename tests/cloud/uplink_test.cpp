@@ -121,7 +121,7 @@ TEST_CASE("device table: every frame that does not complete is reported once") {
         Bytes f(60);
         f.resize(mote::split::make_fragment(frame, {epoch, seq}, index, 60, f));
         auto& d = table.get(dev, now, gone);
-        DeviceTable<R>::after_push(d, d.reassembler.push(f, now), gone);
+        DeviceTable<R>::after_push(d, d.reassembler.push(f, now), now, gone);
     };
     push("a", 1, 0, 0, 0);   // frame a/1/0: 1 of 2 fragments
     push("b", 1, 0, 0, 10);
