@@ -12,10 +12,13 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
 #include "mote/split/reassembly.hpp"
+#include "snapshot.hpp"
+#include "uplink.hpp"
 
 namespace mote_serve {
 
@@ -127,6 +130,54 @@ public:
                     ++f.requests;
                     f.last = now;
                 }
+    }
+
+    // Writes every device, least recently active first (restore() admits them in that order,
+    // which rebuilds the same order). A reassembler is fixed-size, trivially copyable state.
+    void save(SnapshotWriter& w) const {
+        static_assert(std::is_trivially_copyable_v<R>);
+        w.u64(evictions_);
+        w.u64(lru_.size());
+        for (auto it = lru_.rbegin(); it != lru_.rend(); ++it) {
+            const Device& d = **it;
+            w.string(d.name);
+            w.u32(d.last_active);
+            w.u8(d.sealed_link);
+            w.bytes(std::span(reinterpret_cast<const std::uint8_t*>(&d.reassembler), sizeof(R)));
+            w.u64(d.in_flight.size());
+            for (const auto& f : d.in_flight) {
+                w.u32(std::uint32_t{f.key.epoch} << 16 | f.key.sequence);
+                w.u8(f.received), w.u8(f.count), w.u8(f.requests), w.u32(f.last);
+            }
+        }
+    }
+
+    // Into an empty table; false on a malformed snapshot, or more devices than the capacity.
+    bool restore(SnapshotReader& r) {
+        std::uint64_t devices = 0, evictions = 0;
+        if (!lru_.empty() || !r.u64(evictions) || !r.count(devices, sizeof(R)) || devices > capacity_) return false;
+        std::vector<FrameGone> none;
+        for (std::uint64_t i = 0; i < devices; ++i) {
+            std::string name;
+            std::uint32_t last_active = 0;
+            std::uint8_t sealed = 0;
+            std::uint64_t flights = 0;
+            if (!r.string(name, max_device_name) || index_.count(name) || !r.u32(last_active) || !r.u8(sealed)) return false;
+            Device& d = get(name, last_active, none);
+            d.sealed_link = sealed != 0;
+            if (!r.bytes(std::span(reinterpret_cast<std::uint8_t*>(&d.reassembler), sizeof(R))) ||
+                !r.count(flights, 8) || flights > R::slots)
+                return false;
+            for (std::uint64_t k = 0; k < flights; ++k) {
+                typename Device::InFlight f;
+                std::uint32_t key = 0;
+                if (!r.u32(key) || !r.u8(f.received) || !r.u8(f.count) || !r.u8(f.requests) || !r.u32(f.last)) return false;
+                f.key = {static_cast<std::uint16_t>(key >> 16), static_cast<std::uint16_t>(key)};
+                d.in_flight.push_back(f);
+            }
+        }
+        evictions_ = static_cast<std::size_t>(evictions);
+        return true;
     }
 
     std::size_t devices() const { return index_.size(); }

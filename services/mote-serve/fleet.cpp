@@ -439,7 +439,7 @@ private:
         }
         if (id && f.results == 0) f.output = *id;
         ++f.results;
-        latencies_.push_back(now_s() - f.sent_at);
+        (f.whole ? latencies_ : recovered_latencies_).push_back(now_s() - f.sent_at);
         last_result_ = now_s();
         const auto scores = json_find(doc, {"scores"});
         std::int8_t got[Out::bytes];
@@ -520,9 +520,10 @@ private:
                          "%d result(s), %d missing, %d rejected, %d mismatched\n", devices_[f.device].name.c_str(), f.epoch,
                          f.sequence, why, acked.c_str(), f.results, f.missing, f.rejected, f.mismatched);
         }
-        std::vector<double> lat = latencies_;
-        std::sort(lat.begin(), lat.end());
-        const auto pct = [&](double p) { return lat.empty() ? 0.0 : lat[static_cast<std::size_t>(p * static_cast<double>(lat.size() - 1))] * 1e3; };
+        const auto pct = [](std::vector<double>& lat, double p) {
+            std::sort(lat.begin(), lat.end());
+            return lat.empty() ? 0.0 : lat[static_cast<std::size_t>(p * static_cast<double>(lat.size() - 1))] * 1e3;
+        };
         const double span = (last_result_ > start ? last_result_ : now_s()) - start;
         const bool exact = faults == 0 && unknown_results_ == 0 && rejected_ok == injected_ && wrong_reasons_ == 0 &&
                            requests_bad_ == 0 && pending_.empty() && (!o_.inject || injected_ > 0);
@@ -536,9 +537,10 @@ private:
                      o_.devices, frames_.size(), sure_frames, lossy, recovered, late, reported, silent, restarts_, published_,
                      pending_.size(), results, faults, requests_answered_, requests_stale_, requests_bad_, resent_,
                      unknown_results_, unknown_reports_, rejected_ok, injected_, wrong_reasons_, replayed_, redelivered_);
-        std::printf("figures: results/s %.1f, latency p50 %.1f ms p99 %.1f ms, recovered %zu, lost %zu, duplicated %zu "
-                    "(redelivered %zu), misattributed %zu, mismatched %zu, forged accepted %zu -> %s\n",
-                    span > 0 ? static_cast<double>(results) / span : 0.0, pct(0.5), pct(0.99), recovered, lossy - recovered,
+        std::printf("figures: results/s %.1f, latency p50 %.1f ms p99 %.1f ms, recovered %zu (p50 %.0f ms), lost %zu, "
+                    "duplicated %zu (redelivered %zu), misattributed %zu, mismatched %zu, forged accepted %zu -> %s\n",
+                    span > 0 ? static_cast<double>(results) / span : 0.0, pct(latencies_, 0.5), pct(latencies_, 0.99),
+                    recovered, pct(recovered_latencies_, 0.5), lossy - recovered,
                     duplicated, redelivered_, unknown_results_, mismatched, forged_accepted, exact ? "EXACT" : "NOT EXACT");
         return exact ? 0 : 1;
     }
@@ -552,7 +554,7 @@ private:
     std::unordered_map<std::uint64_t, std::size_t> index_;
     std::unordered_map<std::string, std::size_t> by_name_;
     std::unordered_map<int, std::pair<std::size_t, std::size_t>> pending_;   // mid -> (frame, fragment)
-    std::vector<double> latencies_;
+    std::vector<double> latencies_, recovered_latencies_;   // frames sent whole; recovered by retransmission
     std::set<std::string> workers_up_;
     double last_result_ = 0;
     std::uint32_t fcnt_ = 0;

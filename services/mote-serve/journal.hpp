@@ -1,15 +1,17 @@
 #pragma once
 // A worker's write-ahead journal: every uplink it takes from the broker (before acting on it),
-// every expiry tick that gave up on a frame, and the index of every output (result, missing,
-// rejected) the broker acknowledged. A worker is a deterministic function of its journal, so a
-// restarted worker replays it to rebuild its reassembly state exactly and publishes only the
-// outputs not yet acknowledged (docs/cloud.md, "Restarts"). Records are appended with one
-// write(2) each (a killed process loses nothing the kernel has); a torn last record is ignored.
+// every tick that published something (gave up on a frame, asked for fragments), and the index
+// of every output the broker acknowledged. A worker is a deterministic function of its snapshot
+// and journal (state_store.hpp), so a restarted worker replays them to rebuild its reassembly
+// state exactly and publishes only the outputs not yet acknowledged (docs/cloud.md, "Restarts").
+// Records are appended with one write(2) each (a killed process loses nothing the kernel has); a
+// torn last record is ignored.
 //
 //   'F' time:u32 topic_len:u16 payload_len:u32 topic payload     an uplink
-//   'T' time:u32                                                 an expiry tick
+//   'T' time:u32                                                 a tick
 //   'P' output:u64                                               output acknowledged
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstddef>
@@ -78,10 +80,17 @@ public:
         return records;
     }
 
-    bool open_for_append() {
-        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-        return fd_ >= 0;
+    // Opens the file for appending (emptied first when `truncate`).
+    bool open_for_append(bool truncate) {
+        fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0600);
+        struct stat st{};
+        if (fd_ < 0 || ::fstat(fd_, &st) != 0) return false;
+        bytes_ = static_cast<std::uint64_t>(st.st_size);
+        return true;
     }
+
+    // The file's size: what a replay would read.
+    std::uint64_t bytes() const { return bytes_; }
 
     bool uplink(std::uint32_t time, std::string_view topic, std::span<const std::uint8_t> payload) {
         if (topic.size() > max_journal_topic || payload.size() > max_journal_payload) return false;
@@ -108,10 +117,13 @@ public:
 
 private:
     bool append() {
-        return fd_ >= 0 && ::write(fd_, record_.data(), record_.size()) == static_cast<ssize_t>(record_.size());
+        if (fd_ < 0 || ::write(fd_, record_.data(), record_.size()) != static_cast<ssize_t>(record_.size())) return false;
+        bytes_ += record_.size();
+        return true;
     }
     std::string path_;
     int fd_ = -1;
+    std::uint64_t bytes_ = 0;
     std::vector<std::uint8_t> record_;
 };
 

@@ -6,12 +6,14 @@
 //
 //   mote-serve --broker HOST:PORT [--worker W --workers N] [--partitions K] [--keys FILE]
 //              [--state DIR] [--max-devices M] [--timeout-ms T] [--nack-after-ms A] [--max-requests R]
+//              [--compact-bytes B]
 //   mote-serve --demo [--devices N] [--seconds S]     loopback broker + 2 workers + fleet simulator
 //   mote-serve --broker-config PORT DIR               the demo's Mosquitto configuration (tests/cloud/load)
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -22,10 +24,10 @@
 #include <string>
 #include <unordered_map>
 
-#include "journal.hpp"
 #include "kws_dscnn_int8.hpp"
 #include "mqtt_client.hpp"
 #include "processes.hpp"
+#include "state_store.hpp"
 #include "worker.hpp"
 
 namespace {
@@ -46,18 +48,14 @@ int usage() {
     std::fprintf(stderr,
                  "usage: mote-serve --broker HOST:PORT [--worker W --workers N] [--partitions K] [--keys FILE]\n"
                  "                  [--state DIR] [--max-devices M] [--timeout-ms T] [--nack-after-ms A] [--max-requests R]\n"
+                 "                  [--compact-bytes B]\n"
                  "       mote-serve --demo [--devices N] [--seconds S]\n"
                  "       mote-serve --broker-config PORT DIR\n");
     return 2;
 }
 
-struct Pending {
-    std::uint64_t index;
-    std::string topic, payload;
-};
-
 int run_worker(const std::string& host, int port, const WorkerConfig& config, const std::string& keys_path,
-               const std::string& state_dir) {
+               const std::string& state_dir, std::uint64_t compact_bytes) {
     KeyTable keys;
     if (!keys_path.empty()) {
         std::string error;
@@ -66,21 +64,17 @@ int run_worker(const std::string& host, int port, const WorkerConfig& config, co
         keys = std::move(*k);
     }
     Worker<Kws> worker{config, keys, kws_model_id};
-    std::deque<Pending> outbox;
-    worker.publish = [&](std::uint64_t index, const std::string& topic, const std::string& payload) {
-        outbox.push_back({index, topic, payload});
-    };
-
     const std::string name = "mote-serve-" + std::to_string(config.worker) + "-of-" + std::to_string(config.workers);
-    Journal journal{state_dir + "/" + name + ".journal"};
-    // pass 1: what the broker already has; pass 2: rebuild the state, queueing what it lacks
-    long records = journal.replay({[](auto, auto, auto) {}, [](auto) {},
-                                   [&](std::uint64_t i) { worker.acknowledged().insert(i); }});
-    if (records > 0)
-        records = journal.replay({[&](std::uint32_t t, std::string_view topic, std::span<const std::uint8_t> p) { worker.uplink(t, topic, p); },
-                                  [&](std::uint32_t t) { worker.tick(t); }, [](std::uint64_t) {}});
-    if (records < 0) return std::fprintf(stderr, "mote-serve: %s: malformed journal\n", name.c_str()), 1;
-    if (!journal.open_for_append()) return std::fprintf(stderr, "mote-serve: cannot write the journal in %s\n", state_dir.c_str()), 1;
+    StateStore<Worker<Kws>> store{state_dir, name, worker};
+    std::deque<std::uint64_t> outbox;   // outputs to publish, by index
+    worker.publish = [&](std::uint64_t index, const std::string& topic, const std::string& payload) {
+        store.unacknowledged[index] = {topic, payload};
+        outbox.push_back(index);
+    };
+    if (const std::string error = store.load(); !error.empty())
+        return std::fprintf(stderr, "mote-serve: %s\n", error.c_str()), 1;
+    outbox.clear();   // everything not acknowledged, in order: the snapshot's outputs and the replay's
+    for (const auto& [index, output] : store.unacknowledged) outbox.push_back(index);
 
     MqttClient mqtt{name, /*persistent_session*/ true};
     if (!mqtt.valid()) return std::fprintf(stderr, "mote-serve: libmosquitto failed\n"), 1;
@@ -96,33 +90,46 @@ int run_worker(const std::string& host, int port, const WorkerConfig& config, co
         const std::uint32_t t = now_ms();
         const std::span<const std::uint8_t> payload(static_cast<const std::uint8_t*>(m.payload),
                                                     static_cast<std::size_t>(m.payloadlen));
-        if (!journal.uplink(t, m.topic, payload)) return;   // too large to journal: not taken
+        if (!store.journal().uplink(t, m.topic, payload)) return;   // too large to journal: not taken
         worker.uplink(t, m.topic, payload);
     };
     mqtt.on_acknowledged = [&](int mid) {
         if (auto it = in_flight.find(mid); it != in_flight.end()) {
-            journal.acknowledged(it->second);
+            store.acknowledged(it->second);
             in_flight.erase(it);
         }
     };
     if (!mqtt.connect(host, port, std::chrono::seconds(10)))
         return std::fprintf(stderr, "mote-serve: cannot reach the broker at %s:%d\n", host.c_str(), port), 1;
-    std::fprintf(stderr, "mote-serve %s: partitions k %% %u == %u of %u, %zu keys, journal %ld records replayed, "
-                 "%zu B per device\n", name.c_str(), config.workers, config.worker, config.partitions, keys.size(),
-                 records, Worker<Kws>::bytes_per_device());
+    std::fprintf(stderr, "mote-serve %s: partitions k %% %u == %u of %u, %zu keys, snapshot generation %llu, "
+                 "journal %ld records replayed, %zu B per device\n", name.c_str(), config.workers, config.worker,
+                 config.partitions, keys.size(), static_cast<unsigned long long>(store.generation()), store.replayed(),
+                 Worker<Kws>::bytes_per_device());
 
     std::uint32_t last_tick = now_ms();
+    std::uint64_t compact_at = compact_bytes;
     while (!stopping) {
         mqtt.loop(10);
         if (now_ms() - last_tick >= 100) {
             last_tick = now_ms();
-            if (worker.tick(last_tick)) journal.tick(last_tick);
+            if (worker.tick(last_tick)) store.journal().tick(last_tick);
+            // compacting once the journal outgrows the last snapshot too bounds the disk traffic
+            // of snapshots by the journal's
+            if (store.journal().bytes() >= std::max(compact_at, store.snapshot_bytes())) {
+                if (store.compact()) {
+                    compact_at = compact_bytes;
+                } else {
+                    compact_at = store.journal().bytes() + compact_bytes;
+                    std::fprintf(stderr, "mote-serve %s: cannot write a snapshot in %s; the journal keeps growing\n",
+                                 name.c_str(), state_dir.c_str());
+                }
+            }
         }
         while (mqtt.connected() && !outbox.empty()) {
-            const Pending& p = outbox.front();
-            const int mid = mqtt.publish(p.topic, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(p.payload.data()), p.payload.size()), 1);
+            const auto& o = store.unacknowledged.at(outbox.front());
+            const int mid = mqtt.publish(o.topic, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(o.payload.data()), o.payload.size()), 1);
             if (mid < 0) break;
-            in_flight[mid] = p.index;
+            in_flight[mid] = outbox.front();
             outbox.pop_front();
         }
     }
@@ -130,8 +137,8 @@ int run_worker(const std::string& host, int port, const WorkerConfig& config, co
     for (int i = 0; i < 50 && (!in_flight.empty() || !outbox.empty()); ++i) mqtt.loop(10);
     std::string line;
     for (const auto& [k, v] : worker.counters()) line += " " + k + "=" + std::to_string(v);
-    std::fprintf(stderr, "mote-serve %s: devices=%zu evictions=%zu%s\n", name.c_str(), worker.devices(),
-                 worker.evictions(), line.c_str());
+    std::fprintf(stderr, "mote-serve %s: devices=%zu evictions=%zu snapshot_generation=%llu%s\n", name.c_str(),
+                 worker.devices(), worker.evictions(), static_cast<unsigned long long>(store.generation()), line.c_str());
     return 0;
 }
 
@@ -184,6 +191,7 @@ int main(int argc, char** argv) {
     WorkerConfig config;
     bool demo = false;
     int devices = 200, seconds = 10;
+    std::uint64_t compact_bytes = std::uint64_t{256} << 20;
     for (int a = 1; a < argc && std::string(argv[1]) != "--broker-config"; ++a) {
         const std::string s = argv[a];
         const bool has = a + 1 < argc;
@@ -197,6 +205,7 @@ int main(int argc, char** argv) {
         else if (s == "--max-devices" && has) config.max_devices = static_cast<std::size_t>(std::atol(argv[++a]));
         else if (s == "--timeout-ms" && has) config.timeout_ms = static_cast<std::uint32_t>(std::atol(argv[++a]));
         else if (s == "--nack-after-ms" && has) config.nack_after_ms = static_cast<std::uint32_t>(std::atol(argv[++a]));
+        else if (s == "--compact-bytes" && has) compact_bytes = std::strtoull(argv[++a], nullptr, 10);
         else if (s == "--max-requests" && has) config.max_requests = static_cast<std::uint8_t>(std::atoi(argv[++a]));
         else if (s == "--devices" && has) devices = std::atoi(argv[++a]);
         else if (s == "--seconds" && has) seconds = std::atoi(argv[++a]);
@@ -213,5 +222,5 @@ int main(int argc, char** argv) {
     sa.sa_handler = [](int) { stopping = 1; };
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
-    return run_worker(broker.substr(0, colon), std::atoi(broker.c_str() + colon + 1), config, keys, state);
+    return run_worker(broker.substr(0, colon), std::atoi(broker.c_str() + colon + 1), config, keys, state, compact_bytes);
 }

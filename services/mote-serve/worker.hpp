@@ -26,6 +26,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +34,7 @@
 #include "device_table.hpp"
 #include "keys.hpp"
 #include "model_table.hpp"
+#include "snapshot.hpp"
 #include "mote/split/control.hpp"
 #include "mote/split/reassembly.hpp"
 #include "mote/split/sealed.hpp"
@@ -104,15 +106,53 @@ public:
         return next_output_ != before;
     }
 
+    // Its whole state (snapshot.hpp): the outputs numbered so far, counters, the per-device
+    // replay windows and the device table. Outputs not yet acknowledged are the caller's to keep.
+    void save(SnapshotWriter& w) const {
+        static_assert(std::is_trivially_copyable_v<Window>);
+        w.u64(next_output_);
+        w.u64(counters_.size());
+        for (const auto& [name, n] : counters_) w.string(name), w.u64(n);
+        w.u64(delivered_.size());
+        for (const auto& [device, window] : delivered_) {
+            w.string(device);
+            w.bytes(std::span(reinterpret_cast<const std::uint8_t*>(&window), sizeof window));
+        }
+        table_.save(w);
+    }
+
+    // Into a worker that has taken nothing yet; false on a malformed snapshot.
+    bool restore(SnapshotReader& r) {
+        std::uint64_t counters = 0, windows = 0;
+        if (next_output_ != 0 || !r.u64(next_output_) || !r.count(counters, 12)) return false;
+        for (std::uint64_t i = 0; i < counters; ++i) {
+            std::string name;
+            std::uint64_t n = 0;
+            if (!r.string(name, 64) || !r.u64(n)) return false;
+            counters_[name] = n;
+        }
+        if (!r.count(windows, sizeof(Window))) return false;
+        for (std::uint64_t i = 0; i < windows; ++i) {
+            std::string device;
+            Window window;
+            if (!r.string(device, max_device_name) ||
+                !r.bytes(std::span(reinterpret_cast<std::uint8_t*>(&window), sizeof window)))
+                return false;
+            delivered_[device] = window;
+        }
+        return table_.restore(r) && r.at_end();
+    }
+
     const std::map<std::string, std::uint64_t>& counters() const { return counters_; }
     std::size_t devices() const { return table_.devices(); }
     std::size_t evictions() const { return table_.evictions(); }
     static constexpr std::size_t bytes_per_device() {
-        return DeviceTable<ServeReassembler>::bytes_per_device() + sizeof(mote::split::ReplayWindow<64>);
+        return DeviceTable<ServeReassembler>::bytes_per_device() + sizeof(Window);
     }
 
 private:
     using Table = DeviceTable<ServeReassembler>;
+    using Window = mote::split::ReplayWindow<64>;
 
     void frame(Table::Device& d, mote::split::FrameKey key, mote::split::Trust trust) {
         const auto started = std::chrono::steady_clock::now();
@@ -211,7 +251,7 @@ private:
     const KeyTable& keys_;
     std::uint32_t model_id_;
     Table table_;
-    std::unordered_map<std::string, mote::split::ReplayWindow<64>> delivered_;
+    std::unordered_map<std::string, Window> delivered_;
     std::unordered_set<std::uint64_t> acknowledged_;
     std::uint64_t next_output_ = 0;
     std::vector<FrameGone> gone_;

@@ -1,15 +1,21 @@
 // mote-serve's uplink readers (services/mote-serve): base64, the JSON field extractor, the three
-// uplink formats with their topic, and the device table's reports of frames that never complete.
+// uplink formats with their topic, the device table's reports of frames that never complete, and
+// its snapshot.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
 #include "base64.hpp"
 #include "device_table.hpp"
 #include "json_fields.hpp"
+#include "mote/split/crc32c.hpp"
 #include "mote/split/fragment.hpp"
+#include "mote/split/le.hpp"
+#include "snapshot.hpp"
 #include "uplink.hpp"
 
 using namespace mote_serve;
@@ -137,4 +143,76 @@ TEST_CASE("device table: every frame that does not complete is reported once") {
     REQUIRE(gone.size() == 1);
     CHECK((gone[0].device == "b" && std::string(gone[0].reason) == "device_evicted"));
     CHECK(table.evictions() == 2);
+}
+
+TEST_CASE("device table: a snapshot restores frames in flight, the delivered memory and the order") {
+    using R = mote::split::Reassembler<256, 16, 2, 64>;
+    DeviceTable<R> table{2, 100};
+    std::vector<FrameGone> gone;
+    Bytes frame(100);
+    for (std::size_t i = 0; i < frame.size() - 4; ++i) frame[i] = static_cast<std::uint8_t>(i * 7);
+    mote::split::le::put32(frame.data() + 96, mote::split::crc32c(std::span<const std::uint8_t>(frame.data(), 96)));
+    const auto fragment = [&](std::uint16_t seq, std::size_t index) {
+        Bytes f(60);
+        f.resize(mote::split::make_fragment(frame, {1, seq}, index, 60, f));
+        return f;
+    };
+    const auto push = [&](DeviceTable<R>& t, const std::string& dev, std::uint16_t seq, std::size_t index, std::uint32_t now) {
+        auto& d = t.get(dev, now, gone);
+        const auto ev = d.reassembler.push(fragment(seq, index), now);
+        DeviceTable<R>::after_push(d, ev, now, gone);
+        return ev.event;
+    };
+    push(table, "b", 0, 0, 1);
+    push(table, "b", 0, 1, 2);   // b/1/0 delivered
+    push(table, "b", 1, 0, 3);   // b/1/1 in flight
+    push(table, "a", 0, 0, 4);   // a/1/0 in flight; a is the most recent
+    SnapshotWriter w;
+    table.save(w);
+
+    DeviceTable<R> copy{2, 100};
+    SnapshotReader r{w.data()};
+    REQUIRE(copy.restore(r));
+    CHECK(r.at_end());
+    CHECK(copy.devices() == 2);
+    CHECK(push(copy, "a", 0, 1, 5) == mote::split::ReassemblyEvent::complete);
+    CHECK(std::ranges::equal(copy.get("a", 5, gone).reassembler.frame(), frame));
+    CHECK(push(copy, "b", 0, 0, 6) == mote::split::ReassemblyEvent::stale);   // delivered before the snapshot
+    gone.clear();
+    copy.get("c", 7, gone);   // evicts the least recently active: a (b was touched at 6)
+    CHECK(gone.empty());
+    copy.get("d", 8, gone);   // evicts b, whose frame b/1/1 was in flight
+    REQUIRE(gone.size() == 1);
+    CHECK((gone[0].device == "b" && gone[0].key.sequence == 1 && gone[0].received == 1 &&
+           std::string(gone[0].reason) == "device_evicted"));
+
+    // every truncation of the snapshot is refused, and so is a table already in use
+    for (std::size_t n = 0; n < w.data().size(); ++n) {
+        DeviceTable<R> t{2, 100};
+        SnapshotReader cut{std::span(w.data()).first(n)};
+        CHECK_FALSE((t.restore(cut) && cut.at_end()));
+    }
+    SnapshotReader again{w.data()};
+    CHECK_FALSE(copy.restore(again));
+    DeviceTable<R> small{1, 100};
+    SnapshotReader too_many{w.data()};
+    CHECK_FALSE(small.restore(too_many));
+}
+
+TEST_CASE("snapshot file: read back whole, refused when damaged, absent is not an error") {
+    const std::string path = "uplink_test.snapshot";
+    SnapshotWriter w;
+    w.u64(42), w.string("topic"), w.u8(7);
+    REQUIRE(write_snapshot_file(path, w));
+    Bytes body;
+    REQUIRE(read_snapshot_file(path, body) == SnapshotRead::ok);
+    CHECK(body == w.data());
+    std::FILE* f = std::fopen(path.c_str(), "r+b");
+    REQUIRE(f != nullptr);
+    std::fseek(f, 14, SEEK_SET);
+    std::fputc(0x55, f);   // a byte of the body
+    std::fclose(f);
+    CHECK(read_snapshot_file(path, body) == SnapshotRead::damaged);
+    std::remove(path.c_str());
+    CHECK(read_snapshot_file(path, body) == SnapshotRead::none);
 }

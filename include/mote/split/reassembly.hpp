@@ -87,6 +87,7 @@ public:
     explicit constexpr Reassembler(std::uint32_t timeout_ticks) : timeout_(timeout_ticks) {}
 
     static constexpr std::size_t max_frame_bytes = MaxFrameBytes;
+    static constexpr std::size_t slots = Slots;
 
     constexpr PushResult push(std::span<const std::uint8_t> bytes, std::uint32_t now,
                               Trust trust = Trust::authenticated) {
@@ -138,7 +139,7 @@ public:
             s->used = false;
             return r.event = ReassemblyEvent::crc_failed, r;
         }
-        ready_ = s;
+        ready_ = static_cast<std::size_t>(s - slots_);
         ready_bytes_ = total;
         if (trust == Trust::authenticated) deliver(f.key);
         r.event = ReassemblyEvent::complete;
@@ -147,8 +148,8 @@ public:
 
     // The frame the last push completed (empty otherwise); valid until the next push.
     constexpr std::span<const std::uint8_t> frame() const {
-        return ready_ ? std::span<const std::uint8_t>(ready_->data, ready_bytes_)
-                      : std::span<const std::uint8_t>{};
+        return ready_ < Slots ? std::span<const std::uint8_t>(slots_[ready_].data, ready_bytes_)
+                              : std::span<const std::uint8_t>{};
     }
 
     // Remembers a frame as delivered: its late fragments are `stale` from now on. A newer epoch
@@ -173,13 +174,13 @@ public:
         }
         set_window(key.sequence, true);
         for (Slot& s : slots_)
-            if (s.used && &s != ready_ && stale(s.key)) s.used = false;
+            if (s.used && !is_ready(s) && stale(s.key)) s.used = false;
     }
 
     // Fragment indices of a frame still missing (for a retransmission request).
     constexpr MissingList missing(FrameKey key, std::span<std::uint8_t> out) const {
         const Slot* s = find(key);
-        if (s == nullptr || s == ready_) return {};
+        if (s == nullptr || is_ready(*s)) return {};
         MissingList m{true, s->count, s->received, 0};
         for (std::size_t i = 0; i < s->count; ++i)
             if (!has(*s, i) && m.listed < out.size()) out[m.listed++] = static_cast<std::uint8_t>(i);
@@ -188,7 +189,7 @@ public:
 
     constexpr bool in_progress(FrameKey key) const {
         const Slot* s = find(key);
-        return s != nullptr && s != ready_;
+        return s != nullptr && !is_ready(*s);
     }
 
     // Whether fragments of this frame would be `stale`: delivered, or behind the window.
@@ -209,7 +210,7 @@ public:
     constexpr std::size_t expire(std::uint32_t now, F&& on_expired) {
         std::size_t n = 0;
         for (Slot& s : slots_) {
-            if (!s.used || &s == ready_ || now - s.last < timeout_) continue;
+            if (!s.used || is_ready(s) || now - s.last < timeout_) continue;
             on_expired(s.key, s.received, s.count);
             s.used = false;
             ++n;
@@ -219,12 +220,12 @@ public:
 
     // Drops a frame in progress (e.g. the sender said it will not retransmit).
     constexpr void abandon(FrameKey key) {
-        if (Slot* s = find(key); s != nullptr && s != ready_) s->used = false;
+        if (Slot* s = find(key); s != nullptr && !is_ready(*s)) s->used = false;
     }
 
     constexpr std::size_t frames_in_progress() const {
         std::size_t n = 0;
-        for (const Slot& s : slots_) n += s.used && &s != ready_;
+        for (const Slot& s : slots_) n += s.used && !is_ready(s);
         return n;
     }
 
@@ -281,9 +282,10 @@ private:
         for (std::size_t i = 0; i < n; ++i) to[i] = from[i];
     }
 
+    constexpr bool is_ready(const Slot& s) const { return ready_ < Slots && &s == &slots_[ready_]; }
     constexpr void release_ready() {
-        if (ready_) ready_->used = false;
-        ready_ = nullptr;
+        if (ready_ < Slots) slots_[ready_].used = false;
+        ready_ = Slots;
         ready_bytes_ = 0;
     }
 
@@ -310,7 +312,8 @@ private:
     }
 
     Slot slots_[Slots]{};
-    Slot* ready_ = nullptr;
+    // the slot the last push completed (Slots: none); an index, so a Reassembler can be copied
+    std::size_t ready_ = Slots;
     std::size_t ready_bytes_ = 0;
     // Delivered frames: bit (sequence % Window) for the Window sequences up to window_top_ of
     // window_epoch_.
