@@ -2,7 +2,8 @@
 // A worker's state written to a file, so its journal can start again empty (journal.hpp,
 // docs/cloud.md "Restarts"): little-endian fields, strings and byte blocks length-prefixed.
 // The file is the magic, the version, the body and a CRC-32C of the body; it is written beside
-// its name, flushed to disk and renamed over it, so a crash leaves the old one or the new one.
+// its name, flushed to disk and renamed over it (the directory flushed too), so a crash or a
+// power failure leaves the old one or the new one.
 // A snapshot is ours, but a disk can be damaged: the file is read with a size limit and its CRC
 // checked before any of it is used, and the reader checks every length against what is left.
 #include <fcntl.h>
@@ -113,7 +114,14 @@ inline bool write_snapshot_file(const std::string& path, const SnapshotWriter& w
         return true;
     };
     const bool ok = all(head, sizeof head) && all(body.data(), body.size()) && all(tail, sizeof tail) && ::fsync(fd) == 0;
-    return ::close(fd) == 0 && ok && std::rename(tmp.c_str(), path.c_str()) == 0;
+    if (::close(fd) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) return false;
+    // the rename itself must reach the disk before the journal it replaces is removed
+    const std::size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const int d = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    const bool synced = d >= 0 && ::fsync(d) == 0;
+    if (d >= 0) ::close(d);
+    return synced;
 }
 
 enum class SnapshotRead : std::uint8_t { ok, none, damaged };
