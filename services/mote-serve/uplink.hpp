@@ -83,6 +83,12 @@ inline std::string uplink_topic(unsigned partition, std::string_view device, Upl
     return "mote/up/" + std::to_string(partition) + "/" + std::string(device) + "/" + uplink_format_name(f);
 }
 
+// Where mote-serve sends a device's control messages (the bridge turns them into downlinks).
+inline std::string downlink_topic(std::string_view device) {
+    std::string topic = "mote/down/";   // appended: g++ 12 warns (-Wrestrict) on "..." + std::string(...)
+    return topic.append(device);
+}
+
 namespace detail {
 inline std::optional<std::string_view> next_level(std::string_view& rest) {
     const std::size_t slash = rest.find('/');

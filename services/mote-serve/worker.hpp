@@ -217,7 +217,7 @@ private:
         }
         if (n == 0) return void(++counters_["request_not_encoded"]);
         ++counters_["requests"];
-        emit("mote/down/" + d.name, std::string(reinterpret_cast<const char*>(bytes), n));
+        emit(downlink_topic(d.name), std::string(reinterpret_cast<const char*>(bytes), n));
     }
 
     void reject(const std::string& device, mote::split::FrameKey key, const char* reason) {
