@@ -22,7 +22,9 @@
 //
 //   mote-fleet --make-keys FILE --devices N
 //   mote-fleet --broker HOST:PORT --devices N --seconds S [--keys FILE] [--partitions 16]
-//              [--period-ms 2000] [--loss 0.2] [--drain-s 30] [--show K] [--seed X] [--workers W]
+//              [--period-ms 2000] [--loss 0.2] [--drain-s 30] [--show K] [--seed X]
+//
+// It starts sending once every partition has said it is subscribed (retained mote/partition/{k}).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -143,7 +145,6 @@ public:
         unsigned partitions = 16;
         double period = 2.0;
         int show = 0;
-        unsigned workers = 0;   // wait until this many workers said they are subscribed
         std::uint64_t seed = 1;
         bool inject = true;
     };
@@ -161,7 +162,7 @@ public:
             devices_.push_back(std::move(v));
         }
         mqtt_.on_connect = [this] {
-            for (const char* t : {"mote/result/+", "mote/missing/+", "mote/rejected/+", "mote/worker/+", "mote/down/+"})
+            for (const char* t : {"mote/result/+", "mote/missing/+", "mote/rejected/+", "mote/partition/+", "mote/down/+"})
                 mqtt_.subscribe(t, 1);
         };
         mqtt_.on_acknowledged = [this](int mid) {
@@ -177,9 +178,9 @@ public:
 
     int run() {
         const double wait_from = now_s();
-        while (workers_up_.size() < o_.workers && now_s() - wait_from < 30) mqtt_.loop(10);
-        if (workers_up_.size() < o_.workers)
-            return std::fprintf(stderr, "mote-fleet: only %zu of %u workers subscribed\n", workers_up_.size(), o_.workers), 1;
+        while (partitions_up_.size() < o_.partitions && now_s() - wait_from < 30) mqtt_.loop(10);
+        if (partitions_up_.size() < o_.partitions)
+            return std::fprintf(stderr, "mote-fleet: only %zu of %u partitions subscribed\n", partitions_up_.size(), o_.partitions), 1;
         const double start = now_s();
         std::size_t injected_at = 0;
         while (now_s() - start < o_.seconds) {
@@ -408,7 +409,7 @@ private:
         const auto s = sequence ? json_uint(*sequence, 0xFFFF) : std::nullopt;
         const auto slash = topic.rfind('/');
         const std::string kind = topic.substr(0, slash), topic_device = topic.substr(slash + 1);
-        if (kind == "mote/worker") return void(workers_up_.insert(topic_device));
+        if (kind == "mote/partition") return void(partitions_up_.insert(topic_device));
         if (kind == "mote/down") return request(topic_device, std::span(static_cast<const std::uint8_t*>(m.payload), static_cast<std::size_t>(m.payloadlen)));
         std::optional<std::size_t> di;
         if (name && name == topic_device)
@@ -555,7 +556,7 @@ private:
     std::unordered_map<std::string, std::size_t> by_name_;
     std::unordered_map<int, std::pair<std::size_t, std::size_t>> pending_;   // mid -> (frame, fragment)
     std::vector<double> latencies_, recovered_latencies_;   // frames sent whole; recovered by retransmission
-    std::set<std::string> workers_up_;
+    std::set<std::string> partitions_up_;
     double last_result_ = 0;
     std::uint32_t fcnt_ = 0;
     std::size_t published_ = 0, restarts_ = 0, injected_ = 0, replayed_ = 0, unknown_results_ = 0, unknown_reports_ = 0,
@@ -580,7 +581,6 @@ int main(int argc, char** argv) {
         else if (s == "--loss" && has) o.loss = std::atof(argv[++a]);
         else if (s == "--partitions" && has) o.partitions = static_cast<unsigned>(std::atoi(argv[++a]));
         else if (s == "--show" && has) o.show = std::atoi(argv[++a]);
-        else if (s == "--workers" && has) o.workers = static_cast<unsigned>(std::atoi(argv[++a]));
         else if (s == "--seed" && has) o.seed = std::strtoull(argv[++a], nullptr, 0);
         else if (s == "--keys" && has) keys_path = argv[++a];
         else if (s == "--make-keys" && has) make = argv[++a];
@@ -589,7 +589,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "usage: mote-fleet --make-keys FILE --devices N\n"
                                  "       mote-fleet --broker HOST:PORT --devices N --seconds S [--keys FILE] [--partitions K]\n"
                                  "                  [--period-ms P] [--loss L] [--drain-s D] [--show K] [--seed X] [--no-inject]\n"
-                                 "                  [--workers W: wait for W subscribed workers]\n");
+                                 "                  (it waits until the K partitions are subscribed)\n");
             return 2;
         }
     }

@@ -1,8 +1,8 @@
 #pragma once
-// A worker's write-ahead journal: every uplink it takes from the broker (before acting on it),
-// every tick that published something (gave up on a frame, asked for fragments), and the index
-// of every output the broker acknowledged. A worker is a deterministic function of its snapshot
-// and journal (state_store.hpp), so a restarted worker replays them to rebuild its reassembly
+// A partition's write-ahead journal: every uplink it takes from the broker (before acting on
+// it), every tick that published something (gave up on a frame, asked for fragments), and the
+// index of every output the broker acknowledged. A partition is a deterministic function of its
+// snapshot and journal (state_store.hpp), so a restarted worker replays them to rebuild its reassembly
 // state exactly and publishes only the outputs not yet acknowledged (docs/cloud.md, "Restarts").
 // Records are appended with one write(2) each (a killed process loses nothing the kernel has); a
 // torn last record is ignored.

@@ -54,6 +54,9 @@ public:
     }
 
     bool valid() const { return mosq_ != nullptr; }
+    // The connection's socket (-1 when there is none), for a caller that polls several clients.
+    int socket() const { return mosquitto_socket(mosq_); }
+    bool wants_write() const { return mosquitto_want_write(mosq_); }
     bool connected() const { return connected_; }
 
     // Connects (TCP; loop() then completes the MQTT handshake and reconnects after a loss),

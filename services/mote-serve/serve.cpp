@@ -1,14 +1,16 @@
-// mote-serve: the cloud end of split computing (docs/cloud.md). A worker subscribes to the
-// uplink partitions it owns on an MQTT broker, reassembles each device's frames, runs the tail
-// of the KWS model for the frame's cut and publishes one result (or a missing / rejected
-// report) per frame, and retransmission requests for the fragments a frame lacks. Its journal
-// (journal.hpp) makes a killed worker resume where it was.
+// mote-serve: the cloud end of split computing (docs/cloud.md). A worker serves the uplink
+// partitions it owns on an MQTT broker (partition_session.hpp: one broker session and one set of
+// state files per partition): it reassembles each device's frames, runs the tail of the KWS
+// model for the frame's cut and publishes one result (or a missing / rejected report) per
+// frame, and retransmission requests for the fragments a frame lacks. A killed worker resumes
+// where it was; any number of workers can take over the partitions of any other number.
 //
 //   mote-serve --broker HOST:PORT [--worker W --workers N] [--partitions K] [--keys FILE]
 //              [--state DIR] [--max-devices M] [--timeout-ms T] [--nack-after-ms A] [--max-requests R]
-//              [--compact-bytes B]
+//              [--compact-bytes B]        (--max-devices is per partition)
 //   mote-serve --demo [--devices N] [--seconds S]     loopback broker + 2 workers + fleet simulator
 //   mote-serve --broker-config PORT DIR               the demo's Mosquitto configuration (tests/cloud/load)
+#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -19,16 +21,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "kws_dscnn_int8.hpp"
-#include "mqtt_client.hpp"
+#include "partition_session.hpp"
 #include "processes.hpp"
-#include "state_store.hpp"
-#include "worker.hpp"
 
 namespace {
 
@@ -36,13 +37,9 @@ using namespace mote_serve;
 using Kws = ServedModel<kws_dscnn_int8::Model, 0, 1, 10>;
 constexpr std::uint32_t kws_model_id = model_id_of(kws_dscnn_int8::model_sha256);
 
-volatile sig_atomic_t stopping = 0;
+using Session = PartitionSession<Kws>;
 
-std::uint32_t now_ms() {
-    using namespace std::chrono;
-    // steady_clock is CLOCK_MONOTONIC: the same clock in a restarted process (journal times)
-    return static_cast<std::uint32_t>(duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count());
-}
+volatile sig_atomic_t stopping = 0;
 
 int usage() {
     std::fprintf(stderr,
@@ -54,8 +51,9 @@ int usage() {
     return 2;
 }
 
-int run_worker(const std::string& host, int port, const WorkerConfig& config, const std::string& keys_path,
-               const std::string& state_dir, std::uint64_t compact_bytes) {
+// Serves the partitions k ≡ worker (mod workers) of K, one broker session each, until SIGTERM.
+int run_worker(const std::string& host, int port, unsigned worker, unsigned workers, const PartitionConfig& config,
+               const std::string& keys_path, const std::string& state_dir, std::uint64_t compact_bytes) {
     KeyTable keys;
     if (!keys_path.empty()) {
         std::string error;
@@ -63,82 +61,56 @@ int run_worker(const std::string& host, int port, const WorkerConfig& config, co
         if (!k) return std::fprintf(stderr, "mote-serve: %s\n", error.c_str()), 2;
         keys = std::move(*k);
     }
-    Worker<Kws> worker{config, keys, kws_model_id};
-    const std::string name = "mote-serve-" + std::to_string(config.worker) + "-of-" + std::to_string(config.workers);
-    StateStore<Worker<Kws>> store{state_dir, name, worker};
-    std::deque<std::uint64_t> outbox;   // outputs to publish, by index
-    worker.publish = [&](std::uint64_t index, const std::string& topic, const std::string& payload) {
-        store.unacknowledged[index] = {topic, payload};
-        outbox.push_back(index);
-    };
-    if (const std::string error = store.load(); !error.empty())
-        return std::fprintf(stderr, "mote-serve: %s\n", error.c_str()), 1;
-    outbox.clear();   // everything not acknowledged, in order: the snapshot's outputs and the replay's
-    for (const auto& [index, output] : store.unacknowledged) outbox.push_back(index);
+    const std::string name = "worker " + std::to_string(worker) + " of " + std::to_string(workers);
+    std::vector<std::unique_ptr<Session>> sessions;
+    std::string owned;
+    std::uint64_t generations = 0;
+    long replayed = 0;
+    for (unsigned k = worker; k < config.partitions; k += workers) {
+        PartitionConfig c = config;
+        c.partition = k;
+        auto& s = *sessions.emplace_back(std::make_unique<Session>(c, keys, kws_model_id, state_dir, compact_bytes));
+        if (const std::string error = s.load(); !error.empty())
+            return std::fprintf(stderr, "mote-serve %s: %s\n", name.c_str(), error.c_str()), 1;
+        if (!s.connect(host, port))
+            return std::fprintf(stderr, "mote-serve: cannot reach the broker at %s:%d\n", host.c_str(), port), 1;
+        owned += " " + std::to_string(k);
+        generations += s.store().generation();
+        replayed += s.store().replayed();
+    }
+    std::fprintf(stderr, "mote-serve %s: partitions%s of %u, %zu keys, restored from snapshot generations %llu + "
+                 "journal %ld records replayed, %zu B per device\n", name.c_str(), owned.c_str(), config.partitions,
+                 keys.size(), static_cast<unsigned long long>(generations), replayed, Partition<Kws>::bytes_per_device());
 
-    MqttClient mqtt{name, /*persistent_session*/ true};
-    if (!mqtt.valid()) return std::fprintf(stderr, "mote-serve: libmosquitto failed\n"), 1;
-    std::unordered_map<int, std::uint64_t> in_flight;   // message id -> output index
-    mqtt.on_connect = [&] {
-        for (unsigned k = config.worker; k < config.partitions; k += config.workers)
-            mqtt.subscribe("mote/up/" + std::to_string(k) + "/+/+", 1);
-        // after the subscriptions on the same connection: whoever sees it knows they are in place
-        const std::string up = "subscribed";
-        mqtt.publish("mote/worker/" + name, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(up.data()), up.size()), 1, true);
+    std::vector<pollfd> fds(sessions.size());
+    std::uint32_t last_tick = Session::now_ms();
+    const auto poll_and_loop = [&](int timeout_ms) {
+        for (std::size_t i = 0; i < sessions.size(); ++i)
+            fds[i] = {sessions[i]->socket(), static_cast<short>(POLLIN | (sessions[i]->wants_write() ? POLLOUT : 0)), 0};
+        ::poll(fds.data(), fds.size(), timeout_ms);
+        for (auto& s : sessions) s->loop();
     };
-    mqtt.on_message = [&](const mosquitto_message& m) {
-        const std::uint32_t t = now_ms();
-        const std::span<const std::uint8_t> payload(static_cast<const std::uint8_t*>(m.payload),
-                                                    static_cast<std::size_t>(m.payloadlen));
-        if (!store.journal().uplink(t, m.topic, payload)) return;   // too large to journal: not taken
-        worker.uplink(t, m.topic, payload);
-    };
-    mqtt.on_acknowledged = [&](int mid) {
-        if (auto it = in_flight.find(mid); it != in_flight.end()) {
-            store.acknowledged(it->second);
-            in_flight.erase(it);
-        }
-    };
-    if (!mqtt.connect(host, port, std::chrono::seconds(10)))
-        return std::fprintf(stderr, "mote-serve: cannot reach the broker at %s:%d\n", host.c_str(), port), 1;
-    std::fprintf(stderr, "mote-serve %s: partitions k %% %u == %u of %u, %zu keys, snapshot generation %llu, "
-                 "journal %ld records replayed, %zu B per device\n", name.c_str(), config.workers, config.worker,
-                 config.partitions, keys.size(), static_cast<unsigned long long>(store.generation()), store.replayed(),
-                 Worker<Kws>::bytes_per_device());
-
-    std::uint32_t last_tick = now_ms();
-    std::uint64_t compact_at = compact_bytes;
     while (!stopping) {
-        mqtt.loop(10);
-        if (now_ms() - last_tick >= 100) {
-            last_tick = now_ms();
-            if (worker.tick(last_tick)) store.journal().tick(last_tick);
-            // compacting once the journal outgrows the last snapshot too bounds the disk traffic
-            // of snapshots by the journal's
-            if (store.journal().bytes() >= std::max(compact_at, store.snapshot_bytes())) {
-                if (store.compact()) {
-                    compact_at = compact_bytes;
-                } else {
-                    compact_at = store.journal().bytes() + compact_bytes;
-                    std::fprintf(stderr, "mote-serve %s: cannot write a snapshot in %s; the journal keeps growing\n",
-                                 name.c_str(), state_dir.c_str());
-                }
-            }
-        }
-        while (mqtt.connected() && !outbox.empty()) {
-            const auto& o = store.unacknowledged.at(outbox.front());
-            const int mid = mqtt.publish(o.topic, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(o.payload.data()), o.payload.size()), 1);
-            if (mid < 0) break;
-            in_flight[mid] = outbox.front();
-            outbox.pop_front();
+        poll_and_loop(10);
+        if (Session::now_ms() - last_tick >= 100) {
+            last_tick = Session::now_ms();
+            for (auto& s : sessions) s->tick(last_tick);
         }
     }
     // let the last acknowledgements in
-    for (int i = 0; i < 50 && (!in_flight.empty() || !outbox.empty()); ++i) mqtt.loop(10);
+    for (int i = 0; i < 50 && !std::all_of(sessions.begin(), sessions.end(), [](const auto& s) { return s->settled(); }); ++i)
+        poll_and_loop(10);
+    std::map<std::string, std::uint64_t> counters;
+    std::size_t devices = 0, evictions = 0;
+    for (const auto& s : sessions) {
+        for (const auto& [k, v] : s->partition().counters()) counters[k] += v;
+        devices += s->partition().devices();
+        evictions += s->partition().evictions();
+        counters["snapshot_generations"] += s->store().generation();
+    }
     std::string line;
-    for (const auto& [k, v] : worker.counters()) line += " " + k + "=" + std::to_string(v);
-    std::fprintf(stderr, "mote-serve %s: devices=%zu evictions=%zu snapshot_generation=%llu%s\n", name.c_str(),
-                 worker.devices(), worker.evictions(), static_cast<unsigned long long>(store.generation()), line.c_str());
+    for (const auto& [k, v] : counters) line += " " + k + "=" + std::to_string(v);
+    std::fprintf(stderr, "mote-serve %s: devices=%zu evictions=%zu%s\n", name.c_str(), devices, evictions, line.c_str());
     return 0;
 }
 
@@ -175,7 +147,7 @@ int run_demo(int devices, int seconds) {
                       "--timeout-ms", "1000", "--nack-after-ms", "250"});
     const int rc = made != 0 ? made
                              : wait_for(spawn({fleet, "--broker", at, "--devices", std::to_string(devices), "--seconds",
-                                               std::to_string(seconds), "--keys", keys, "--show", "5", "--workers", "2"}));
+                                               std::to_string(seconds), "--keys", keys, "--show", "5"}));
     for (pid_t p : w) stop(p);
     stop(b);
     std::error_code ignored;
@@ -188,7 +160,8 @@ int run_demo(int devices, int seconds) {
 
 int main(int argc, char** argv) {
     std::string broker, keys, state = ".";
-    WorkerConfig config;
+    PartitionConfig config;
+    unsigned worker = 0, workers = 1;
     bool demo = false;
     int devices = 200, seconds = 10;
     std::uint64_t compact_bytes = std::uint64_t{256} << 20;
@@ -197,8 +170,8 @@ int main(int argc, char** argv) {
         const bool has = a + 1 < argc;
         if (s == "--demo") demo = true;
         else if (s == "--broker" && has) broker = argv[++a];
-        else if (s == "--worker" && has) config.worker = static_cast<unsigned>(std::atoi(argv[++a]));
-        else if (s == "--workers" && has) config.workers = static_cast<unsigned>(std::atoi(argv[++a]));
+        else if (s == "--worker" && has) worker = static_cast<unsigned>(std::atoi(argv[++a]));
+        else if (s == "--workers" && has) workers = static_cast<unsigned>(std::atoi(argv[++a]));
         else if (s == "--partitions" && has) config.partitions = static_cast<unsigned>(std::atoi(argv[++a]));
         else if (s == "--keys" && has) keys = argv[++a];
         else if (s == "--state" && has) state = argv[++a];
@@ -215,12 +188,13 @@ int main(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "--broker-config")
         return std::fputs(mosquitto_config(std::atoi(argv[2]), argv[3]).c_str(), stdout) < 0;
     const auto colon = broker.rfind(':');
-    if (colon == std::string::npos || config.workers == 0 || config.worker >= config.workers ||
+    if (colon == std::string::npos || workers == 0 || worker >= workers || workers > config.partitions ||
         config.partitions == 0 || config.partitions > max_partitions || config.max_devices == 0)
         return usage();
     struct sigaction sa{};
     sa.sa_handler = [](int) { stopping = 1; };
     sigaction(SIGTERM, &sa, nullptr);
     sigaction(SIGINT, &sa, nullptr);
-    return run_worker(broker.substr(0, colon), std::atoi(broker.c_str() + colon + 1), config, keys, state, compact_bytes);
+    return run_worker(broker.substr(0, colon), std::atoi(broker.c_str() + colon + 1), worker, workers, config, keys, state,
+                      compact_bytes);
 }

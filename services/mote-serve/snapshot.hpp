@@ -1,5 +1,5 @@
 #pragma once
-// A worker's state written to a file, so its journal can start again empty (journal.hpp,
+// A partition's state (partition.hpp) written to a file, so its journal can start again empty (journal.hpp,
 // docs/cloud.md "Restarts"): little-endian fields, strings and byte blocks length-prefixed.
 // The file is the magic, the version, the body and a CRC-32C of the body; it is written beside
 // its name, flushed to disk and renamed over it (the directory flushed too), so a crash or a

@@ -1,6 +1,8 @@
 #pragma once
-// One mote-serve worker, without the network: uplinks in (uplink.hpp), outputs out. It keeps
-// the devices of its partitions in a DeviceTable, authenticates sealed frames of untrusted
+// One partition of mote-serve, without the network: uplinks in (uplink.hpp), outputs out. A
+// partition is the unit of state: its devices, its journal and snapshot (state_store.hpp), its
+// broker session; a worker process serves some partitions, and any worker can take one over.
+// It keeps the partition's devices in a DeviceTable, authenticates sealed frames of untrusted
 // (raw) uplinks, refuses anything delivered before, runs the model's tail for the frame's cut
 // and reports each frame exactly once:
 //
@@ -15,7 +17,7 @@
 //
 // Deterministic: the same uplinks and ticks at the same times give the same outputs in the same
 // order, numbered from 0 — which is what lets a restarted worker replay its journal and skip the
-// outputs the broker already has (`acknowledged`). A result names its output ("w/W#index"): one
+// outputs the broker already has (`acknowledged`). A result names its output ("p{k}#index"): one
 // that a restarted worker publishes again (the broker had it, the acknowledgement had not been
 // journaled) is the same output, which a consumer drops as it drops any QoS 1 redelivery.
 // Host only; single-threaded.
@@ -42,9 +44,8 @@
 
 namespace mote_serve {
 
-struct WorkerConfig {
-    unsigned worker = 0, workers = 1;   // this worker owns partitions k with k % workers == worker
-    unsigned partitions = 16;
+struct PartitionConfig {
+    unsigned partition = 0, partitions = 16;   // partition k of K
     std::size_t max_devices = 4096;     // reassemblers held at once (LRU beyond)
     std::uint32_t timeout_ms = 2000;    // a frame in progress idle this long is given up
     std::uint32_t nack_after_ms = 500;  // idle this long: ask for the missing fragments
@@ -59,13 +60,13 @@ inline constexpr std::size_t max_requested_fragments = 40;
 using ServeReassembler = mote::split::Reassembler<8192, 255, 2, 64>;
 
 template <class Model>
-class Worker {
+class Partition {
 public:
     // Called for every output in order with its index; `skip` outputs were acknowledged before
     // (replay) and need not be published.
     std::function<void(std::uint64_t index, const std::string& topic, const std::string& payload)> publish;
 
-    Worker(WorkerConfig config, const KeyTable& keys, std::uint32_t model_id)
+    Partition(PartitionConfig config, const KeyTable& keys, std::uint32_t model_id)
         : config_(config), keys_(keys), model_id_(model_id), table_(config.max_devices, config.timeout_ms) {}
 
     // The outputs already acknowledged by the broker (from the journal): not published again.
@@ -78,8 +79,7 @@ public:
             ++counters_[std::string("uplink_") + uplink_error_name(e)];
             return;
         }
-        if (u.partition >= config_.partitions || u.partition % config_.workers != config_.worker ||
-            partition_of(u.device, config_.partitions) != u.partition) {
+        if (u.partition != config_.partition || partition_of(u.device, config_.partitions) != u.partition) {
             ++counters_["uplink_wrong_partition"];
             return;
         }
@@ -121,7 +121,7 @@ public:
         table_.save(w);
     }
 
-    // Into a worker that has taken nothing yet; false on a malformed snapshot.
+    // Into a partition that has taken nothing yet; false on a malformed snapshot.
     bool restore(SnapshotReader& r) {
         std::uint64_t counters = 0, windows = 0;
         if (next_output_ != 0 || !r.u64(next_output_) || !r.count(counters, 12)) return false;
@@ -193,8 +193,8 @@ private:
                            "\",\"cut\":" + std::to_string(h.header.cut) + ",\"class\":" + std::to_string(top) + ",\"scores\":[";
         for (std::size_t i = 0; i < Model::output::elements; ++i) json += (i ? "," : "") + std::to_string(out[i]);
         // the output's identity: a replayed worker that publishes it again sends the same one
-        json += "],\"latency_us\":" + std::to_string(us) + ",\"output\":\"" + std::to_string(config_.worker) + "/" +
-                std::to_string(config_.workers) + "#" + std::to_string(index) + "\"}";
+        json += "],\"latency_us\":" + std::to_string(us) + ",\"output\":\"p" + std::to_string(config_.partition) + "#" +
+                std::to_string(index) + "\"}";
         publish(index, "mote/result/" + d.name, json);
     }
 
@@ -247,7 +247,7 @@ private:
         return s;
     }
 
-    WorkerConfig config_;
+    PartitionConfig config_;
     const KeyTable& keys_;
     std::uint32_t model_id_;
     Table table_;
