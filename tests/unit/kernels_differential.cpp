@@ -2,18 +2,27 @@
 // every tail: odd channel counts, columns that are not multiples of 4/8/16, odd pixel counts,
 // padding on every side, strides, dilations, every requantization shift; depthwise with depth
 // multipliers 1..8 and windows up to 10×10 on every path (taps, one-channel Conv2D, grouped
-// GEMM). Runs the portable primitive set and the set this build selected (x86 SSE2 on the host;
-// DSP/Helium on targets).
+// GEMM); pruned pointwise layers on the compact GEMM. Runs every primitive set this build can:
+// the portable one and the one selected (x86 SSE2 on the host, AVX2 in a -mavx2 build, which
+// runs the SSE2 set too; DSP/Helium on targets).
 #include <algorithm>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include <mote/mote.hpp>
 
 namespace {
+
+#if defined(MOTE_ISA_X86) && defined(__AVX2__)
+using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::arch::x86::Primitives,
+                                 mote::kernels::arch::x86::Avx2Primitives>;
+#else
+using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::Primitives>;
+#endif
 
 using mote::WindowGeometry;
 namespace k = mote::kernels;
@@ -29,7 +38,10 @@ struct Params {
     ref::RequantView reference() const {
         return {bias.data(), multiplier.data(), exponent.data(), in_zp, out_zp, clamp};
     }
-    k::Requant optimized() const { return {bias.data(), q.data(), out_zp, clamp.min, clamp.max}; }
+    k::Requant optimized() const {
+        const bool right = std::all_of(exponent.begin(), exponent.end(), [](std::int8_t e) { return e < 0; });
+        return {bias.data(), q.data(), out_zp, clamp.min, clamp.max, right};
+    }
 };
 
 std::mt19937& rng() {
@@ -44,12 +56,14 @@ std::vector<std::int8_t> random_bytes(std::size_t n) {
     return v;
 }
 
+// Half of the layers have right shifts only (Requant::all_right_shifts: the vector paths).
 Params random_params(int channels, bool big) {
     Params p;
+    const bool right_only = uniform(0, 1) == 0;
     for (int c = 0; c < channels; ++c) {
         p.bias.push_back(big ? uniform(-(1 << 30), 1 << 30) : uniform(-40000, 40000));
         const int m = uniform(0, 9) == 0 ? 0 : (1 << 30) + uniform(0, (1 << 30) - 1);
-        const int e = uniform(0, 5) == 0 ? uniform(0, 6) : -uniform(1, 20);
+        const int e = !right_only && uniform(0, 5) == 0 ? uniform(0, 6) : -uniform(1, 20);
         p.multiplier.push_back(m);
         p.exponent.push_back(static_cast<std::int8_t>(e));
         p.q.push_back(k::channel_q(m, e));
@@ -261,6 +275,55 @@ void check_dense(int trial) {
     REQUIRE(got == expected);
 }
 
+// A pruned pointwise layer on the compact GEMM: a quarter of the input columns and of the output
+// rows dead (zero weights), the live weights gathered, outputs scattered through the row index,
+// dead rows' outputs their constants.
+template <class P>
+void check_compact(int trial) {
+    WindowGeometry g{};
+    g.in_h = uniform(1, 9), g.in_w = 1, g.in_c = uniform(1, 40), g.out_c = uniform(1, 37);
+    g.kernel_h = g.kernel_w = g.stride_h = g.stride_w = g.dilation_h = g.dilation_w = 1;
+    g = with_padding(g, mote::Padding::valid);
+    const Params p = random_params(g.out_c, trial % 7 == 0);
+    const auto in = random_bytes(static_cast<std::size_t>(g.in_h) * g.in_c);
+    auto w = random_bytes(static_cast<std::size_t>(g.out_c) * g.in_c);
+    std::vector<std::int16_t> live_cols, live_rows;
+    for (int c = 0; c < g.in_c; ++c)
+        if (uniform(0, 3) != 0) live_cols.push_back(static_cast<std::int16_t>(c));
+    for (int r = 0; r < g.out_c; ++r)
+        if (uniform(0, 3) != 0) live_rows.push_back(static_cast<std::int16_t>(r));
+    std::vector<std::int8_t> live_w;
+    Params live;  // the live rows' records, in compacted order
+    live.in_zp = p.in_zp, live.out_zp = p.out_zp, live.clamp = p.clamp;
+    for (int r = 0; r < g.out_c; ++r) {
+        const bool row = std::find(live_rows.begin(), live_rows.end(), r) != live_rows.end();
+        for (int c = 0; c < g.in_c; ++c) {
+            std::int8_t& v = w[static_cast<std::size_t>(r * g.in_c + c)];
+            if (!row || std::find(live_cols.begin(), live_cols.end(), c) == live_cols.end()) v = 0;
+            else live_w.push_back(v);
+        }
+        if (!row) continue;
+        const auto o = static_cast<std::size_t>(r);
+        live.bias.push_back(p.bias[o]), live.multiplier.push_back(p.multiplier[o]);
+        live.exponent.push_back(p.exponent[o]), live.q.push_back(p.q[o]);
+    }
+    std::vector<std::int8_t> dead(static_cast<std::size_t>(g.out_c));
+    for (int o = 0; o < g.out_c; ++o)
+        dead[static_cast<std::size_t>(o)] = ref::requantize_to_int8(p.bias[static_cast<std::size_t>(o)], p.reference(), o);
+    const int rows = static_cast<int>(live_rows.size()), cols = static_cast<int>(live_cols.size());
+    std::vector<k::weight_t<P>> packed(live_w.size());
+    k::pack_weights(P::layout, live_w.data(), packed.data(), rows, cols);
+    const k::CompactGemm s{g.in_h, g.in_c, g.out_c, cols, live_cols.data(), rows, live_rows.data(), dead.data()};
+    std::vector<std::int8_t> expected(static_cast<std::size_t>(g.in_h) * g.out_c), got(expected.size(), 0x55);
+    alignas(16) static std::byte scratch[1 << 12];
+    REQUIRE(k::compact_scratch_bytes<P>(cols, true) <= sizeof scratch);
+    ref::conv2d(g, p.reference(), in.data(), w.data(), expected.data());
+    k::pointwise_compact<P>(s, live.optimized(), in.data(), packed.data(), got.data(), scratch);
+    INFO("trial " << trial << " pixels " << g.in_h << " in_c " << g.in_c << " out_c " << g.out_c << " live cols "
+                  << cols << " live rows " << rows);
+    REQUIRE(got == expected);
+}
+
 template <class P>
 void check_requantize_rows() {
     for (int trial = 0; trial < 2000; ++trial) {
@@ -295,8 +358,8 @@ TEST_CASE("Merged double rounding equals the reference requantization", "[kernel
     }
 }
 
-TEMPLATE_TEST_CASE("Optimized kernels equal the reference kernels", "[kernels][differential]",
-                   mote::kernels::portable::Primitives, mote::kernels::Primitives) {
+TEMPLATE_LIST_TEST_CASE("Optimized kernels equal the reference kernels", "[kernels][differential]",
+                        PrimitiveSets) {
     INFO("isa " << mote::config::isa_name(mote::config::isa));
     check_requantize_rows<TestType>();
     for (int trial = 0; trial < 400; ++trial) check_conv<TestType>(trial);
@@ -304,6 +367,7 @@ TEMPLATE_TEST_CASE("Optimized kernels equal the reference kernels", "[kernels][d
     check_depthwise_sweep<TestType>();
     check_depthwise_edges<TestType>();
     for (int trial = 0; trial < 400; ++trial) check_dense<TestType>(trial);
+    for (int trial = 0; trial < 200; ++trial) check_compact<TestType>(trial);
 }
 
 TEST_CASE("Packed weights are a permutation of the TFLite order", "[kernels][pack]") {

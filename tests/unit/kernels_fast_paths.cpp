@@ -1,16 +1,25 @@
 // Fast paths beside the reference kernels: the output zero point folded into the per-channel
 // rounding constant (kernels/requant.hpp, channel_params) requantizes exactly on every primitive
-// set, accumulators at the int32 extremes included, and stays unfolded where the bound does not
-// hold; the optimized Add equals reference::add.
+// set this build can run (AVX2 and SSE2 in a -mavx2 build), accumulators at the int32 extremes
+// included, and stays unfolded where the bound does not hold; the optimized Add equals
+// reference::add.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include <mote/mote.hpp>
 
 namespace {
+
+#if defined(MOTE_ISA_X86) && defined(__AVX2__)
+using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::arch::x86::Primitives,
+                                 mote::kernels::arch::x86::Avx2Primitives>;
+#else
+using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::Primitives>;
+#endif
 
 namespace k = mote::kernels;
 namespace ref = mote::reference;
@@ -59,8 +68,8 @@ void check(const mote::quant::ChannelRequant<channels>& r) {
 
 }  // namespace
 
-TEMPLATE_TEST_CASE("The zero point folded into the rounding constant requantizes exactly",
-                   "[kernels][requant]", mote::kernels::portable::Primitives, mote::kernels::Primitives) {
+TEMPLATE_LIST_TEST_CASE("The zero point folded into the rounding constant requantizes exactly",
+                        "[kernels][requant]", PrimitiveSets) {
     for (int round = 0; round < 40; ++round) {
         const auto foldable = random_requant(-23);  // right shifts ≤ 22
         REQUIRE(k::channel_params(foldable).zp_in_round);

@@ -10,7 +10,8 @@
 //                                  build cannot give them; it gets the portable kernels; a
 //                                  build with -fno-omit-frame-pointer must define
 //                                  MOTE_PORTABLE_KERNELS=1)
-//   __SSE2__ (x86-64 baseline)     SSE2 (AVX2 paths too when __AVX2__)
+//   __SSE2__ (x86-64 baseline)     SSE2; with __AVX2__ (-mavx2, -march=haswell...) the AVX2
+//                                  set (config::x86_avx2), the SSE2 one otherwise
 //   otherwise                      portable C++ (Cortex-M0/M3, anything else)
 // Every path is bit-exact to the reference kernels (tests/unit/kernels_differential.cpp).
 
@@ -46,6 +47,13 @@ inline constexpr Isa isa = Isa::portable;
 
 inline constexpr bool reference_kernels = isa == Isa::reference;
 
+// On x86 (Isa::x86): whether the compiler may use AVX2, so that the AVX2 primitive set is chosen.
+#if defined(__AVX2__)
+inline constexpr bool x86_avx2 = true;
+#else
+inline constexpr bool x86_avx2 = false;
+#endif
+
 // MOTE_WIDE_WEIGHTS=1 trades flash for speed where a primitive set can use it (Arm DSP): GEMM
 // weights (convolutions, dense layers) are stored widened to int16 at compile time, so the
 // micro-kernels skip the SXTB16 of every weight word. Their flash doubles; off by default.
@@ -61,7 +69,7 @@ constexpr const char* isa_name(Isa i) {
         case Isa::portable: return "portable";
         case Isa::dsp: return "arm-dsp";
         case Isa::mve: return "arm-mve";
-        case Isa::x86: return "x86-sse2";
+        case Isa::x86: return x86_avx2 ? "x86-avx2" : "x86-sse2";
     }
     return "?";
 }

@@ -15,6 +15,9 @@
 #if defined(MOTE_ISA_X86)
 #include "mote/kernels/arch/x86/primitives.hpp"
 #endif
+#if defined(MOTE_ISA_X86) && defined(__AVX2__)
+#include "mote/kernels/arch/x86/avx2_primitives.hpp"
+#endif
 
 namespace mote::kernels {
 
@@ -27,6 +30,10 @@ constexpr auto select_primitives() {
 #if defined(MOTE_ISA_DSP)
     if constexpr (config::isa == config::Isa::dsp && config::wide_weights) return arch::dsp::WidePrimitives{};
     else if constexpr (config::isa == config::Isa::dsp) return arch::dsp::Primitives{};
+    else
+#endif
+#if defined(MOTE_ISA_X86) && defined(__AVX2__)
+    if constexpr (config::isa == config::Isa::x86 && config::x86_avx2) return arch::x86::Avx2Primitives{};
     else
 #endif
 #if defined(MOTE_ISA_X86)

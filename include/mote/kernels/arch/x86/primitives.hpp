@@ -1,5 +1,6 @@
 #pragma once
-// x86-64 primitives: SSE2 (the x86-64 baseline, so the default build without -march uses them).
+// x86-64 primitives: SSE2 (the x86-64 baseline, so the default build without -march uses them;
+// an AVX2 build uses avx2_primitives.hpp, which builds on these).
 // PMADDWD is the SMLAD of SSE2: int16 column × int8 weights widened in registers. Tails scalar.
 #include <emmintrin.h>
 
@@ -20,6 +21,18 @@ inline std::int32_t hsum(__m128i v) {
     v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0x4E));
     v = _mm_add_epi32(v, _mm_shuffle_epi32(v, 0xB1));
     return _mm_cvtsi128_si32(v);
+}
+// dw_taps2 (portable.hpp) for the channels c .. n − 1 only, one at a time: the vector passes' tail.
+inline void dw_taps2_scalar(const std::int8_t* const* tab, int c, int n, const std::int32_t* bias,
+                            std::int32_t* acc0, std::int32_t* acc1) {
+    for (; c < n; ++c) {
+        std::int32_t a = bias[c], b = a;
+        for (const std::int8_t* const* e = tab; *e; e += 3) {
+            const std::int32_t v = e[0][c];
+            a += e[1][c] * v, b += e[2][c] * v;
+        }
+        acc0[c] = a, acc1[c] = b;
+    }
 }
 
 struct Primitives {
@@ -101,14 +114,7 @@ struct Primitives {
             _mm_storeu_si128(reinterpret_cast<__m128i*>(acc1 + c), lo1);
             _mm_storeu_si128(reinterpret_cast<__m128i*>(acc1 + c + 4), hi1);
         }
-        for (; c < n; ++c) {
-            std::int32_t a = bias[c], b = a;
-            for (const std::int8_t* const* e = tab; *e; e += 3) {
-                const std::int32_t v = e[0][c];
-                a += e[1][c] * v, b += e[2][c] * v;
-            }
-            acc0[c] = a, acc1[c] = b;
-        }
+        dw_taps2_scalar(tab, c, n, bias, acc0, acc1);
     }
     // out[i] = requantized acc[i] for channels first .. first + n − 1
     static void requantize_row(const std::int32_t* acc, const Requant& q, int first, int n,
