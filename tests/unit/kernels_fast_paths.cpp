@@ -12,14 +12,11 @@
 
 #include <mote/mote.hpp>
 
+#include "primitive_sets.hpp"
+
 namespace {
 
-#if defined(MOTE_ISA_X86) && defined(__AVX2__)
-using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::arch::x86::Primitives,
-                                 mote::kernels::arch::x86::Avx2Primitives>;
-#else
-using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::Primitives>;
-#endif
+using mote_test::PrimitiveSets;
 
 namespace k = mote::kernels;
 namespace ref = mote::reference;
