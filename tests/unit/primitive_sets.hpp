@@ -12,4 +12,10 @@ using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kern
 #else
 using PrimitiveSets = std::tuple<mote::kernels::portable::Primitives, mote::kernels::Primitives>;
 #endif
+
+template <class... Sets>
+constexpr bool all_primitive_sets(std::tuple<Sets...>*) {
+    return (mote::kernels::PrimitiveSet<Sets> && ...);
+}
+static_assert(all_primitive_sets(static_cast<PrimitiveSets*>(nullptr)));
 }  // namespace mote_test

@@ -84,9 +84,6 @@ constexpr AddInputTable add_input_table(std::int32_t multiplier, int exponent, s
     return t;
 }
 
-template <class P>
-concept HasRequantizeRight = requires(std::int32_t x, const ChannelQ& c) { P::requantize_right(x, c); };
-
 namespace detail {
 // `half` is the input with multiplier 1/2, `other` reads the table (at code 0).
 template <const AddQ& Q, class P = Primitives>
@@ -96,7 +93,7 @@ inline void add_loop_table(const std::int32_t* table0, const std::int8_t* half,
     for (int i = 0; i < n; ++i) {
         const std::int32_t x = half[i] * (1 << shift) + table0[other[i]];
         std::int32_t v;
-        if constexpr (HasRequantizeRight<P>) {
+        if constexpr (P::capabilities.right_shift_requantize) {
             if constexpr (Q.output.shift >= 0) v = P::requantize_right(x, Q.output);
             else v = requantize(x, Q.output);
         } else {

@@ -26,15 +26,6 @@ constexpr bool is_pointwise(const WindowGeometry& g) {
            g.pad_top == 0 && g.pad_left == 0;
 }
 
-// Whether a primitive set has the three-pixel micro-kernel, and a layer can use it: 8 k per
-// pass, channels in pairs.
-template <class P>
-concept HasThreePixelKernel = requires(const typename P::col_t* c, const weight_t<P>* w,
-                                       std::int32_t* acc, std::int8_t* out) {
-    P::dot_3x2(c, w, 8, acc);
-    P::requantize_store_3(0, 0, 0, static_cast<const ChannelQ*>(nullptr), out, 1);
-};
-
 // The GEMM's K for a convolution: the window size, rounded up to a multiple of 8 where that
 // lets the three-pixel kernel run (e.g. 3×3×3 = 27 → 32: 18 % more MACs, a third fewer
 // instructions). The padded weights are zeros (kernels/pack.hpp, pad_rows), the padded column
@@ -42,7 +33,7 @@ concept HasThreePixelKernel = requires(const typename P::col_t* c, const weight_
 template <class P = Primitives>
 constexpr int conv2d_k(const WindowGeometry& g) {
     const int k = g.kernel_h * g.kernel_w * g.in_c;
-    if constexpr (HasThreePixelKernel<P>) {
+    if constexpr (P::capabilities.three_pixel_gemm) {
         if (k % 8 != 0 && k > 16 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3) return (k + 7) & ~7;
     }
     return k;
@@ -57,7 +48,7 @@ constexpr std::size_t conv2d_column_bytes(const WindowGeometry& g) {
 
 template <class P>
 constexpr bool uses_three_pixels(const WindowGeometry& g) {
-    if constexpr (HasThreePixelKernel<P>) {
+    if constexpr (P::capabilities.three_pixel_gemm) {
         return conv2d_k<P>(g) % 8 == 0 && g.out_c % 2 == 0 && g.out_h * g.out_w >= 3;
     } else {
         return false;
@@ -158,12 +149,12 @@ inline void gemm_rows(const typename P::col_t* c0, const typename P::col_t* c1, 
                       const Requant& q, const weight_t<P>* w, std::int8_t* out0, std::int8_t* out1,
                       const std::int16_t* index) {
     static_assert(Pixels == 1 || Pixels == 2);
-    if constexpr (requires { P::template gemm_block<Pixels>(c0, c1, k, rows, q, w, out0, out1, index); }) {
+    if constexpr (P::capabilities.gemm_block) {
         P::template gemm_block<Pixels>(c0, c1, k, rows, q, w, out0, out1, index);  // Helium
         return;
     }
     const std::int32_t* bias = q.bias;
-    if constexpr (requires(std::int32_t a, const ChannelQ& c) { P::requantize_plain(a, c); }) {
+    if constexpr (P::capabilities.fused_requantize) {
         if (q.plain() && index == nullptr) {  // each block requantized and stored as computed
             const ChannelQ* cq = q.q;
             int j = 0;
@@ -239,7 +230,7 @@ inline int conv2d_three_pixels(const WindowGeometry& g, const Requant& q, std::i
         for (int lane = 0; lane < 3; ++lane) column<P, 3>(g, zp, in, p + lane, block + 4 * lane);
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;
         const weight_t<P>* w = weights;
-        if constexpr (requires { P::block_3x2_plain(block, w, k, q.bias, q.q, out0, oc); }) {
+        if constexpr (P::capabilities.fused_three_pixel_block) {
             if (plain) {
                 for (int j = 0; j < oc; j += 2)
                     w = P::block_3x2_plain(block, w, k, q.bias + j, q.q + j, out0 + j, oc);
@@ -275,7 +266,7 @@ inline void conv2d_columns(const WindowGeometry& g, const Requant& q, std::int32
     const int pixels = g.out_h * g.out_w;
     for (int e = g.kernel_h * g.kernel_w * g.in_c; e < k; ++e) col0[e] = col1[e] = 0;  // padding
     int p = 0;
-    if constexpr (HasThreePixelKernel<P>)
+    if constexpr (P::capabilities.three_pixel_gemm)
         if (uses_three_pixels<P>(g)) p = conv2d_three_pixels<P>(g, q, zp, in, weights, out, col0);
     for (; p + 1 < pixels; p += 2) {
         std::int8_t* out0 = out + static_cast<std::ptrdiff_t>(p) * oc;

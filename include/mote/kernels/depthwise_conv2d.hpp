@@ -46,7 +46,7 @@ inline void depthwise_taps(const WindowGeometry& g, int depth_multiplier, const 
     // Locals: int8 stores may alias anything, so fields read through g would be reloaded.
     const int c = g.in_c, m_count = One ? 1 : depth_multiplier, out_c = c * m_count;
     const int taps = g.kernel_h * g.kernel_w, pixels = g.out_h * g.out_w;
-    if constexpr (One && requires { P::depthwise(g, q, input_zero_point, in, weights, out); }) {
+    if constexpr (One && P::capabilities.whole_depthwise) {
         if (taps <= depthwise_stack_taps) {
             P::depthwise(g, q, input_zero_point, in, weights, out);  // Helium: the whole layer
             return;
@@ -96,7 +96,7 @@ inline void depthwise_taps(const WindowGeometry& g, int depth_multiplier, const 
             }
             std::int8_t* const o = out + static_cast<std::ptrdiff_t>(p) * out_c + c0 * m_count;
             if constexpr (One) {
-                if constexpr (requires { P::dw_taps2_plain(tab, n, q.bias, q.q, o, o); }) {
+                if constexpr (P::capabilities.fused_requantize) {
                     if (q.plain() && p + 1 < pixels) {
                         P::dw_taps2_plain(tab, n, q.bias + c0, q.q + c0, o, o + c);
                         continue;

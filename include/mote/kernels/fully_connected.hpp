@@ -23,13 +23,13 @@ constexpr std::size_t fully_connected_scratch_bytes(int inputs) {
 }
 
 // acc[j] = bias[j] + Σ c·w_j for n consecutive weight rows of length k in P's order (a row pair
-// of a paired layout must start at w): 4 rows per pass where P has dot_1x4, else 2. Returns w
+// of a paired layout must start at w): 4 rows per pass where P declares four_row_dot, else 2. Returns w
 // past the n rows.
 template <class P = Primitives>
 inline const weight_t<P>* dot_rows(const typename P::col_t* c, const weight_t<P>* w, int k, int n,
                                    const std::int32_t* bias, std::int32_t* acc) {
     int j = 0;
-    if constexpr (requires(std::int32_t* a) { P::dot_1x4(c, w, k, a); }) {
+    if constexpr (P::capabilities.four_row_dot) {
         for (; j + 3 < n; j += 4, w += 4 * k) {
             std::int32_t a[4] = {bias[j], bias[j + 1], bias[j + 2], bias[j + 3]};
             P::dot_1x4(c, w, k, a);

@@ -60,18 +60,9 @@ constexpr void pad_rows(const std::int8_t* src, std::int8_t* dst, int rows, int 
                 c < cols ? src[static_cast<std::size_t>(r) * cols + c] : std::int8_t{0};
 }
 
-// The element type of a primitive set's GEMM weights: P::weight_t, int8 by default.
+// The element type of a primitive set's GEMM weights.
 template <class P>
-struct weight_type {
-    using type = std::int8_t;
-};
-template <class P>
-    requires requires { typename P::weight_t; }
-struct weight_type<P> {
-    using type = typename P::weight_t;
-};
-template <class P>
-using weight_t = typename weight_type<P>::type;
+using weight_t = typename P::weight_t;
 
 template <const auto& W, int Rows, int Cols, WeightLayout L, class T>
 alignas(8) inline constexpr std::array<T, static_cast<std::size_t>(Rows) * Cols> packed = [] {

@@ -4,13 +4,16 @@
 // column stays int8 here, so pointwise convolutions and dense layers read their input in place.
 #include <cstdint>
 
+#include "mote/kernels/primitive_set.hpp"
 #include "mote/kernels/requant.hpp"
 
 namespace mote::kernels::portable {
 
 struct Primitives {
     using col_t = std::int8_t;        // element type of an im2col column
+    using weight_t = std::int8_t;     // element type of GEMM weights
     static constexpr WeightLayout layout = WeightLayout::rows;  // weights in TFLite order
+    static constexpr Capabilities capabilities{};   // only the required hooks (primitive_set.hpp)
 
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         for (int i = 0; i < n; ++i) dst[i] = src[i];

@@ -1,8 +1,9 @@
 #pragma once
 // The primitive set this build uses: an `if constexpr` ladder over mote::config::isa ending in
-// the portable primitives. Each set provides the same static functions (see portable.hpp); the
-// generic algorithms (conv2d.hpp, depthwise_conv2d.hpp, fully_connected.hpp) take it as a
-// template argument defaulting to `Primitives`, so tests can run every set this target can.
+// the portable primitives. Each set is a PrimitiveSet (primitive_set.hpp: the required hooks,
+// and the optional ones its `capabilities` declare); the generic algorithms (conv2d.hpp,
+// depthwise_conv2d.hpp, fully_connected.hpp) take it as a template argument defaulting to
+// `Primitives`, so tests can run every set this target can.
 #include "mote/core/config.hpp"
 #include "mote/kernels/portable.hpp"
 #if defined(MOTE_ISA_DSP)
@@ -45,5 +46,6 @@ constexpr auto select_primitives() {
 }  // namespace detail
 
 using Primitives = decltype(detail::select_primitives());
+static_assert(PrimitiveSet<Primitives>, "the selected primitive set lacks a hook it declares (kernels/primitive_set.hpp)");
 
 }  // namespace mote::kernels

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "mote/kernels/primitive_set.hpp"
 #include "mote/kernels/requant.hpp"
 
 namespace mote::kernels::arch::dsp {
@@ -44,7 +45,13 @@ inline std::int32_t smlad(std::uint32_t a, std::uint32_t b, std::int32_t acc) {
 
 struct Primitives {
     using col_t = std::int16_t;
+    using weight_t = std::int8_t;
     static constexpr WeightLayout layout = WeightLayout::paired4;
+    static constexpr Capabilities capabilities{.three_pixel_gemm = true,
+                                               .fused_three_pixel_block = true,
+                                               .fused_requantize = true,
+                                               .four_row_dot = true,
+                                               .right_shift_requantize = true};
 
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         const int full = n & ~3;

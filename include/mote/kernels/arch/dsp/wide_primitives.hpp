@@ -12,6 +12,12 @@ namespace mote::kernels::arch::dsp {
 struct WidePrimitives : Primitives {
     using weight_t = std::int16_t;
     static constexpr WeightLayout layout = WeightLayout::paired4_wide;
+    // block_3x2_plain reads int8 weights: the widened three-pixel blocks requantize apart
+    static constexpr Capabilities capabilities = [] {
+        Capabilities c = Primitives::capabilities;
+        c.fused_three_pixel_block = false;
+        return c;
+    }();
 
     // Rows (o, o+1) of a pair block against two columns. Per 4 k: 4 LDRD, 8 SMLAD.
     static void dot_2x2(const col_t* c0, const col_t* c1, const weight_t* w, const weight_t*,

@@ -34,6 +34,7 @@
 #include <cstdint>
 
 #include "mote/core/shape.hpp"
+#include "mote/kernels/primitive_set.hpp"
 #include "mote/kernels/requant.hpp"
 
 namespace mote::kernels::arch::mve {
@@ -480,7 +481,9 @@ inline std::int32_t mac_1x1(const std::int8_t* c, const std::int8_t* w, int k, s
 
 struct Primitives {
     using col_t = std::int8_t;
+    using weight_t = std::int8_t;
     static constexpr WeightLayout layout = WeightLayout::rows;
+    static constexpr Capabilities capabilities{.gemm_block = true, .whole_depthwise = true, .four_row_dot = true};
 
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         int i = 0;
@@ -517,7 +520,7 @@ struct Primitives {
     }
 
     // GEMM of `rows` weight rows against one or two columns (conv2d.hpp's gemm_rows): channels
-    // in chunks of 16, the two pixels' accumulator rows requantized together (shared parameters).
+    // in chunks of 64, the two pixels' accumulator rows requantized together (shared parameters).
     template <int Pixels>
     static void gemm_block(const col_t* c0, const col_t* c1, int k, int rows, const Requant& q,
                            const std::int8_t* w, std::int8_t* out0, std::int8_t* out1,
@@ -584,16 +587,6 @@ struct Primitives {
             }
             vstrwq_p_s32(acc0 + c, a, p);
             vstrwq_p_s32(acc1 + c, b, p);
-        }
-    }
-    static void dw_taps(const std::int8_t* const* tab, int j, int n, const std::int32_t* bias,
-                        std::int32_t* acc) {
-        for (int c = 0; c < n; c += 4) {
-            const mve_pred16_t p = vctp32q(static_cast<std::uint32_t>(n - c));
-            int32x4_t a = vldrwq_z_s32(bias + c, p);
-            for (const std::int8_t* const* e = tab; *e; e += 3)
-                a = vaddq_s32(a, vmulq_s32(vldrbq_z_s32(e[j] + c, p), vldrbq_z_s32(e[0] + c, p)));
-            vstrwq_p_s32(acc + c, a, p);
         }
     }
 

@@ -176,6 +176,7 @@ inline void dw_pass(const std::int8_t* const* tab, int c, const std::int32_t* bi
 }  // namespace avx2
 
 struct Avx2Primitives : Primitives {
+    static constexpr Capabilities capabilities{.gemm_block = true, .four_row_dot = true};
     // From 8 elements on, a tail is one more vector ending at n (rewriting some of the elements).
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         const auto eight = [&](int i) { avx2::store128(dst + i, _mm256_castsi256_si128(avx2::widen<8>(src + i))); };

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 
+#include "mote/kernels/primitive_set.hpp"
 #include "mote/kernels/requant.hpp"
 
 namespace mote::kernels::arch::x86 {
@@ -37,7 +38,9 @@ inline void dw_taps2_scalar(const std::int8_t* const* tab, int c, int n, const s
 
 struct Primitives {
     using col_t = std::int16_t;
+    using weight_t = std::int8_t;
     static constexpr WeightLayout layout = WeightLayout::rows;
+    static constexpr Capabilities capabilities{};
 
     static void load_col(const std::int8_t* src, col_t* dst, int n) {
         int i = 0;
